@@ -1,0 +1,1 @@
+"""graph package (built by a later issue)."""

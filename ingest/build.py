@@ -1,0 +1,100 @@
+"""One file's bytes to a `Document`: read, normalize, clean, take metadata, chunk into passages."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ingest.article import clean_article
+from ingest.chunking import chunk_article_text
+from ingest.dates import parse_date
+from ingest.document import Document, Passage
+from ingest.legal import chunk_legal_text, is_legal_text, parse_legal_header
+from ingest.normalize import fold_diacritics, has_vietnamese_diacritics, normalize_text
+from ingest.readers import reader_for
+from reform.errors import IngestError
+
+# Bump when reading, cleaning or chunking changes: unchanged files are then processed again.
+INGEST_VERSION = "1"
+
+
+def file_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def document_id_for(path: Path) -> str:
+    """A readable, stable id from the file name: "000_2629a73e2fef3182.txt" -> "000_2629a73e2fef3182"."""
+    slug = re.sub(r"[^a-z0-9_]+", "-", fold_diacritics(path.stem)).strip("-")
+    return slug or "document"
+
+
+def build_document(
+    path: Path, data: bytes, *, document_id: str, manifest: Mapping[str, Any], max_words: int, min_words: int
+) -> Document:
+    """Parse one file into a Document with passages; raises IngestError with a one-line reason."""
+    raw = reader_for(path.suffix)(data)
+    text = normalize_text(raw.text)
+    legal = is_legal_text(text)
+    cleaned = clean_article(text, take_title=not legal)
+    text = cleaned.text
+    if not text.strip():
+        raise IngestError("no text left after removing site boilerplate")
+    header = parse_legal_header(text) if legal else None
+    chunker = chunk_legal_text if legal else chunk_article_text
+    chunks = chunker(text, max_words=max_words, min_words=min_words)
+    passages = tuple(
+        Passage(f"{document_id}-p{seq:04d}", document_id, seq, c.start, c.end, text[c.start : c.end], c.heading, c.path)
+        for seq, c in enumerate(chunks, start=1)
+    )
+    title = (
+        manifest.get("title")
+        or raw.hints.get("title")
+        or cleaned.title
+        or (header.title if header else None)
+        or _first_words(text)
+    )
+    date = manifest.get("date") or (header.date if header else None) or cleaned.date or _hint_date(raw.hints.get("date"))
+    metadata: dict[str, Any] = {"format": raw.format, "encoding": raw.encoding, "file_name": path.name}
+    if manifest.get("topic"):
+        metadata["topic"] = manifest["topic"]
+    if cleaned.captions:
+        metadata["captions"] = cleaned.captions
+    return Document(
+        id=document_id,
+        path=str(path),
+        title=normalize_text(title),
+        text=text,
+        file_hash=file_hash(data),
+        passages=passages,
+        date=date,
+        source=manifest.get("source") or cleaned.source or raw.hints.get("source"),
+        author=manifest.get("author") or cleaned.author or raw.hints.get("author"),
+        language=guess_language(text),
+        kind="legal" if legal else "article",
+        number=header.number if header else None,
+        metadata=metadata,
+    )
+
+
+def guess_language(text: str) -> str:
+    """ "vi" when a good share of words carry Vietnamese marks, else "und" (undetermined)."""
+    words = text[:20_000].split()
+    if not words:
+        return "und"
+    marked = sum(1 for w in words if has_vietnamese_diacritics(w))
+    return "vi" if marked / len(words) >= 0.2 else "und"
+
+
+def _first_words(text: str, limit: int = 14) -> str:
+    words = text.split()
+    return " ".join(words[:limit]) + ("…" if len(words) > limit else "")
+
+
+def _hint_date(value: str | None) -> str | None:
+    if not value:
+        return None
+    iso = re.match(r"(\d{4})-(\d{2})-(\d{2})", value)
+    return "-".join(iso.groups()) if iso else parse_date(value)

@@ -1,0 +1,62 @@
+"""Finding the files to ingest under the paths a user gives, safely (symlink loops, broken links)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.manifest import MANIFEST_NAME
+
+
+@dataclass(frozen=True)
+class Found:
+    """A candidate file (resolved path), or a path that cannot be used and why."""
+
+    path: Path
+    problem: str | None = None
+
+
+def discover(paths: list[Path]) -> tuple[list[Found], list[Path]]:
+    """(files to consider, directory roots walked), sorted and de-duplicated by real path.
+
+    Hidden files and folders (".git", ".DS_Store") and the corpus manifest are not documents and
+    are passed over silently; everything else is returned, so unsupported files get a reason.
+    """
+    found: dict[Path, Found] = {}
+    roots: list[Path] = []
+    for given in paths:
+        if given.is_symlink() and not given.exists():
+            found[given.absolute()] = Found(given.absolute(), "broken symbolic link")
+        elif not given.exists():
+            found[given.absolute()] = Found(given.absolute(), "no such file or directory")
+        elif given.is_dir():
+            root = given.resolve()
+            roots.append(root)
+            for item in _walk(root):
+                found.setdefault(item.path, item)
+        else:
+            real = given.resolve()
+            found.setdefault(real, Found(real))
+    return sorted(found.values(), key=lambda f: str(f.path)), roots
+
+
+def _walk(root: Path) -> list[Found]:
+    items: list[Found] = []
+    seen_dirs: set[str] = set()
+    for directory, subdirs, files in os.walk(root, followlinks=True, onerror=None):
+        real = os.path.realpath(directory)
+        if real in seen_dirs:  # a symlink loop or a second link to a folder already walked
+            subdirs[:] = []
+            continue
+        seen_dirs.add(real)
+        subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith(".") or name == MANIFEST_NAME:
+                continue
+            path = Path(directory, name)
+            if path.is_symlink() and not path.exists():
+                items.append(Found(path.absolute(), "broken symbolic link"))
+            else:
+                items.append(Found(path.resolve()))
+    return items

@@ -1,0 +1,64 @@
+"""The data types ingest hands to graph, search, web and CLI: Document and Passage.
+
+Offsets are into `Document.text` (the normalized, boilerplate-free text), so for every passage
+`document.text[p.start:p.end] == p.text`; graph provenance and search highlights rely on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+DOCUMENT_KINDS = ("article", "legal")
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrievable chunk of one document: a contiguous span of its normalized text.
+
+    `heading` is the nearest section heading; `path` is the structural address from the top of
+    the document, e.g. ("Chương XII", "Điều 169", "khoản 2") for a law or the heading trail of an
+    article.
+    """
+
+    id: str
+    document_id: str
+    seq: int
+    start: int
+    end: int
+    text: str
+    heading: str | None = None
+    path: tuple[str, ...] = ()
+
+    @property
+    def word_count(self) -> int:
+        return len(self.text.split())
+
+    @property
+    def path_label(self) -> str:
+        """The structural path as one readable string: "Chương XII > Điều 169 > khoản 2"."""
+        return " > ".join(self.path)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One ingested file: metadata, normalized text and its passages.
+
+    `date` is an ISO 8601 date (YYYY-MM-DD) stated by the document or its manifest, never guessed.
+    `number` is the document's own number from a formal header ("Số: 280/QĐ-UBND"), if any.
+    """
+
+    id: str
+    path: str
+    title: str
+    text: str
+    file_hash: str
+    passages: tuple[Passage, ...] = ()
+    date: str | None = None
+    source: str | None = None
+    author: str | None = None
+    language: str = "vi"
+    kind: str = "article"
+    number: str | None = None
+    metadata: Mapping[str, Any] = field(default_factory=dict)

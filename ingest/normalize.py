@@ -1,0 +1,126 @@
+"""Vietnamese text normalization: the one place that decides how text is written and compared.
+
+Everything that stores, indexes or matches text calls these functions, so that "hoà" and "hòa",
+"Uỷ" and "Ủy", precomposed and decomposed input are the same string everywhere.
+
+Tone-mark convention: the *classic* placement used by Vietnamese state documents ("hòa", "khỏe",
+"Ủy ban", "thủy"), where an open syllable ending in oa/oe/uy carries the mark on its first vowel.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Combining tone marks (dấu thanh): huyền, sắc, ngã, hỏi, nặng.
+TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+# Windows-1258 and some keyboards write these look-alikes for the same tones.
+_TONE_ALIASES = {"\u0340": "\u0300", "\u0341": "\u0301", "\u0342": "\u0303"}
+_VOWELS = frozenset("aăâeêioôơuưy")
+_SHAPED_VOWELS = frozenset("ăâêôơư")
+_WORD = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f])+")
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_HORIZONTAL_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_MANY_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def normalize_text(text: str) -> str:
+    """Return `text` in the canonical form stored and indexed by reform-kg.
+
+    NFC, classic tone-mark placement, no invisible characters, `\\n` line ends, single spaces,
+    no trailing spaces, at most one blank line in a row, no leading/trailing blank lines.
+
+    >>> normalize_text("Uỷ ban  nhân dân\\r\\n\\r\\n\\r\\nhoà nhập")
+    'Ủy ban nhân dân\\n\\nhòa nhập'
+    >>> normalize_text("Quye\\u0302\\u0301t đi\\u0323nh") == "Quyết định"
+    True
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _INVISIBLE.sub("", text)
+    text = normalize_tone_marks(text)
+    lines = [_HORIZONTAL_SPACE.sub(" ", line).strip() for line in text.split("\n")]
+    text = "\n".join(lines)
+    return _MANY_BLANK_LINES.sub("\n\n", text).strip("\n")
+
+
+def normalize_tone_marks(text: str) -> str:
+    """NFC-normalize `text` and put every syllable's tone mark where the classic convention wants it.
+
+    >>> normalize_tone_marks("hoà thuỷ khoẻ hoàn toàn")
+    'hòa thủy khỏe hoàn toàn'
+    """
+    text = unicodedata.normalize("NFC", text)
+    if text.isascii():
+        return text
+    return _WORD.sub(lambda m: _place_tone(m.group(0)), text)
+
+
+@lru_cache(maxsize=65536)
+def _place_tone(word: str) -> str:
+    if word.isascii():
+        return word
+    decomposed = unicodedata.normalize("NFD", word)
+    tones = [_TONE_ALIASES.get(c, c) for c in decomposed if _TONE_ALIASES.get(c, c) in TONE_MARKS]
+    if len(tones) != 1:
+        return unicodedata.normalize("NFC", word)
+    bare = unicodedata.normalize("NFC", "".join(c for c in decomposed if _TONE_ALIASES.get(c, c) not in TONE_MARKS))
+    position = _tone_position(bare.lower())
+    if position is None:
+        return unicodedata.normalize("NFC", word)
+    marked = bare[: position + 1] + tones[0] + bare[position + 1 :]
+    return unicodedata.normalize("NFC", marked)
+
+
+def _tone_position(syllable: str) -> int | None:
+    """Index of the vowel that carries the tone in a lower-case, toneless syllable (None: not one)."""
+    start = next((i for i, c in enumerate(syllable) if c in _VOWELS), None)
+    if start is None:
+        return None
+    # "qu" and "gi" are consonants when another vowel follows: quá, già (but gì, gìn).
+    if syllable[start - 1 : start + 1] in ("qu", "gi") and syllable[start + 1 : start + 2] in _VOWELS:
+        start += 1
+    end = start
+    while end < len(syllable) and syllable[end] in _VOWELS:
+        end += 1
+    if any(c in _VOWELS for c in syllable[end:]):
+        return None  # two vowel groups: not a single Vietnamese syllable
+    cluster = syllable[start:end]
+    shaped = [i for i, c in enumerate(cluster) if c in _SHAPED_VOWELS]
+    if shaped:
+        return start + shaped[-1]  # ươ -> ơ, uyê -> ê, ưu -> ư
+    if len(cluster) == 1:
+        return start
+    if end < len(syllable):
+        return end - 1  # closed syllable: hoàn, tuấn, huỳnh
+    if len(cluster) == 3:
+        return start + 1  # oai, oay, uyu: ngoài, khuỷu
+    return start  # open two-vowel syllable, classic style: hòa, thủy, của, mía
+
+
+def fold_diacritics(text: str) -> str:
+    """Lower-case `text` and strip Vietnamese diacritics, one character for one character.
+
+    Length-preserving on NFC input, so an offset into the folded text is an offset into the
+    original: highlights found on folded text map back exactly.
+
+    >>> fold_diacritics("Ủy ban nhân dân Đống Đa")
+    'uy ban nhan dan dong da'
+    """
+    return "".join(_fold_char(c) for c in text)
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    if char in "đĐ":
+        return "d"
+    if char.isascii():
+        return char.lower()
+    base = unicodedata.normalize("NFD", char)[0]
+    lowered = base.lower()
+    return lowered if len(lowered) == 1 else char
+
+
+def has_vietnamese_diacritics(text: str) -> bool:
+    """True when folding would change `text` beyond case: it carries Vietnamese marks or đ."""
+    return fold_diacritics(text) != text.lower()

@@ -1,0 +1,169 @@
+"""The `reform` command line: one click group whose commands are the user's jobs."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from reform.errors import ReformError
+from reform.settings import SETTINGS, Settings
+
+
+class ReformGroup(click.Group):
+    """Prints ReformError messages as one line on stderr and exits 2 instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ReformError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(2)
+
+
+def _settings_epilog() -> str:
+    lines = ["\b", "Environment variables:"]
+    lines += [f"  {s.env_var:<26} {s.help} (default: {s.default})" for s in SETTINGS]
+    return "\n".join(lines)
+
+
+@click.group(cls=ReformGroup, epilog=_settings_epilog(), context_settings={"max_content_width": 110})
+@click.version_option(package_name="reform-kg")
+@click.option("--data", type=click.Path(path_type=Path), default=None, help="Data directory (overrides REFORM_DATA).")
+@click.pass_context
+def cli(ctx: click.Context, data: Path | None) -> None:
+    """reform-kg: search and link Vietnamese administrative-reform documents."""
+    ctx.obj = Settings.from_env(data=data)
+
+
+def _open_store(settings: Settings):
+    from ingest.store import DocumentStore
+
+    return DocumentStore(settings.database_path)
+
+
+def _print_json(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--prune", is_flag=True, help="Drop documents whose files disappeared from the given folders.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run's report as JSON.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
+@click.pass_obj
+def ingest(settings: Settings, paths: tuple[Path, ...], prune: bool, as_json: bool, progress: bool | None) -> None:
+    """Index files and folders (.txt .md .html .pdf .docx); unchanged files are skipped.
+
+    Exits 1 if any file failed (each failure is listed with its reason); what did succeed is kept.
+    """
+    from ingest.pipeline import ingest_paths
+
+    with _open_store(settings) as store:
+        report = ingest_paths(list(paths), store=store, settings=settings, prune=prune, progress=progress)
+    if as_json:
+        _print_json(report.as_dict())
+    else:
+        for outcome in report.failed:
+            click.echo(f"failed: {outcome.path}: {outcome.reason}", err=True)
+        for warning in report.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        click.echo(report.summary_line())
+    sys.exit(1 if report.failed else 0)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of {id,title,date,source,path,passages}.")
+@click.pass_obj
+def documents(settings: Settings, as_json: bool) -> None:
+    """List the indexed documents."""
+    with _open_store(settings) as store:
+        rows = store.document_summaries()
+    if as_json:
+        _print_json(rows)
+        return
+    if not rows:
+        click.echo("No documents yet: run 'reform ingest corpus/'.")
+        return
+    for row in rows:
+        click.echo(f"{row['id']}  {row['date'] or '----------'}  {row['passages']:>4} passages  {row['title']}")
+    click.echo(f"{len(rows)} documents")
+
+
+@cli.command()
+@click.argument("document_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the document and its passages as JSON.")
+@click.pass_obj
+def show(settings: Settings, document_id: str, as_json: bool) -> None:
+    """Print a document's clean text with its passage boundaries."""
+    with _open_store(settings) as store:
+        document = store.get_document(document_id)
+    if as_json:
+        _print_json(_document_json(document))
+        return
+    _echo_document(document, click.echo, color=sys.stdout.isatty())
+
+
+def _document_json(document) -> dict[str, Any]:
+    return {
+        "id": document.id,
+        "title": document.title,
+        "date": document.date,
+        "source": document.source,
+        "author": document.author,
+        "path": document.path,
+        "kind": document.kind,
+        "number": document.number,
+        "language": document.language,
+        "metadata": dict(document.metadata),
+        "text": document.text,
+        "passages": [
+            {"id": p.id, "seq": p.seq, "start": p.start, "end": p.end, "heading": p.heading, "path": list(p.path), "text": p.text}
+            for p in document.passages
+        ],
+    }
+
+
+def _echo_document(document, echo: Callable[[str], None], *, color: bool) -> None:
+    def rule(label: str) -> str:
+        line = f"── {label} " + "─" * max(0, 78 - len(label))
+        return click.style(line, fg="cyan") if color else line
+
+    echo(click.style(document.title, bold=True) if color else document.title)
+    facts = [
+        ("id", document.id),
+        ("date", document.date),
+        ("source", document.source),
+        ("author", document.author),
+        ("kind", document.kind),
+        ("number", document.number),
+        ("file", document.path),
+    ]
+    for key, value in facts:
+        if value:
+            echo(f"{key}: {value}")
+    cursor = 0
+    for passage in document.passages:
+        gap = document.text[cursor : passage.start].strip()
+        if gap:
+            echo(rule("not in a passage"))
+            echo(gap)
+        where = f" · {passage.path_label}" if passage.path else ""
+        echo(rule(f"{passage.id} [{passage.start}:{passage.end}] {passage.word_count} words{where}"))
+        echo(passage.text)
+        cursor = passage.end
+    if document.text[cursor:].strip():
+        echo(rule("not in a passage"))
+        echo(document.text[cursor:].strip())
+
+
+def main() -> None:
+    cli(prog_name="reform")
+
+
+if __name__ == "__main__":
+    main()

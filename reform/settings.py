@@ -1,0 +1,97 @@
+"""Settings: declared once as a list of `Setting`s, read from `REFORM_*` environment variables."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from reform.errors import ConfigError
+
+ENV_PREFIX = "REFORM_"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One configurable value: its name (env var without prefix), default, parser and help text."""
+
+    name: str
+    default: Any
+    help: str
+    parse: Callable[[str], Any] = str
+
+    @property
+    def env_var(self) -> str:
+        return ENV_PREFIX + self.name.upper()
+
+
+def _positive_int(raw: str) -> int:
+    value = int(raw)
+    if value <= 0:
+        raise ValueError("must be a positive integer")
+    return value
+
+
+def _positive_float(raw: str) -> float:
+    value = float(raw)
+    if value <= 0:
+        raise ValueError("must be a positive number")
+    return value
+
+
+SETTINGS: list[Setting] = [
+    Setting("data", "./data", "Data directory: the SQLite database, vector index, graph store and model.", str),
+    Setting(
+        "max_file_mb",
+        50.0,
+        "Largest input file ingest accepts, in megabytes; larger files are rejected with a reason.",
+        _positive_float,
+    ),
+    Setting(
+        "passage_max_words",
+        200,
+        "Upper bound on the words in one passage; longer blocks are split at sentence boundaries.",
+        _positive_int,
+    ),
+    Setting(
+        "passage_min_words",
+        40,
+        "Passages shorter than this are merged with their neighbours in the same section.",
+        _positive_int,
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved configuration. Build with `Settings.from_env()`; override fields with `replace`."""
+
+    data: Path = Path("./data")
+    max_file_mb: float = 50.0
+    passage_max_words: int = 200
+    passage_min_words: int = 40
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Read every declared setting from `environ` (default: os.environ); keyword overrides win."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for setting in SETTINGS:
+            raw = environ.get(setting.env_var)
+            if raw is None or raw == "":
+                values[setting.name] = setting.default
+                continue
+            try:
+                values[setting.name] = setting.parse(raw)
+            except ValueError as exc:
+                raise ConfigError(f"{setting.env_var}={raw!r} is not valid: {exc}") from None
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        values["data"] = Path(values["data"]).expanduser()
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in values.items() if k in known})
+
+    @property
+    def database_path(self) -> Path:
+        return self.data / "reform.sqlite3"

@@ -1,0 +1,66 @@
+"""Encodings: UTF-8 (BOM or not), UTF-16, Windows-1258 accepted; binary and TCVN3/VNI refused clearly."""
+
+import unicodedata
+
+import pytest
+
+from ingest.decoding import decode_bytes
+from ingest.normalize import TONE_MARKS, normalize_text
+from reform.errors import IngestError, LegacyEncodingError
+
+SAMPLE = "Ủy ban nhân dân thành phố Hà Nội ban hành Quyết định số 280/QĐ-UBND về cải cách hành chính."
+
+
+def to_windows_1258(text: str) -> bytes:
+    """Windows-1258 stores base letters (with â, ê, ơ…) plus a separate combining tone mark."""
+    out = []
+    for char in text:
+        parts = unicodedata.normalize("NFD", char)
+        tones = [c for c in parts if c in TONE_MARKS]
+        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONE_MARKS))
+        out.append(base + "".join(tones))
+    return "".join(out).encode("cp1258")
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        (SAMPLE.encode("utf-8"), "utf-8"),
+        (b"\xef\xbb\xbf" + SAMPLE.encode("utf-8"), "utf-8-sig"),
+        (SAMPLE.encode("utf-16"), "utf-16"),
+        (SAMPLE.encode("utf-16-le"), "utf-16-le"),
+        (SAMPLE.encode("utf-16-be"), "utf-16-be"),
+    ],
+)
+def test_unicode_encodings_decode_to_the_same_text(data, encoding):
+    decoded = decode_bytes(data)
+    assert decoded.encoding == encoding
+    assert normalize_text(decoded.text) == SAMPLE
+
+
+def test_windows_1258_decodes_and_normalizes_to_the_same_text():
+    data = to_windows_1258(SAMPLE)
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    decoded = decode_bytes(data)
+    assert decoded.encoding == "windows-1258"
+    assert normalize_text(decoded.text) == SAMPLE
+
+
+def test_tcvn3_text_is_rejected_with_a_conversion_hint():
+    tcvn3 = "C¸c quyÕt ®Þnh vÒ c¶i c¸ch hµnh chÝnh cña Uû ban nh©n d©n thµnh phè Hµ Néi".encode("latin-1")
+    with pytest.raises(LegacyEncodingError, match="TCVN3.*convert the file to Unicode"):
+        decode_bytes(tcvn3)
+
+
+def test_vni_text_is_rejected_with_a_conversion_hint():
+    vni = "Quyeát ñònh soá 280 veà caûi caùch haønh chính cuûa UÛy ban nhaân daân".encode("cp1252")
+    with pytest.raises(LegacyEncodingError, match="VNI"):
+        decode_bytes(vni)
+
+
+def test_empty_and_binary_data_are_refused():
+    with pytest.raises(IngestError, match="empty"):
+        decode_bytes(b"  \n\n ")
+    with pytest.raises(IngestError, match="binary"):
+        decode_bytes(bytes(range(256)) * 40)

@@ -1,0 +1,107 @@
+"""Readers for HTML, PDF and DOCX produce clean text; unreadable files get a clear reason."""
+
+import io
+
+import docx
+import pytest
+from pypdf import PdfWriter
+
+from ingest.build import build_document
+from ingest.readers import read_docx, read_html, read_pdf, reader_for
+from reform.errors import IngestError, UnsupportedFormatError
+
+ARTICLE_HTML = """<!doctype html><html><head><meta charset="utf-8"><title>Cổng thông tin</title>
+<meta property="og:site_name" content="Cổng giao tiếp điện tử Hà Nội">
+<meta property="article:published_time" content="2023-04-07T08:00:00+07:00">
+<script>var tracker = "Viết bình luận";</script><style>.x{}</style></head>
+<body><nav><a href="/">Trang chủ</a> <a href="/tin">Tin tức</a></nav>
+<div class="share-buttons">Chia sẻ Facebook Zalo</div>
+<article><h1>Hà Nội đẩy mạnh cải cách hành chính</h1>
+<p>Ngày 11/01/2023, UBND Thành phố ban hành Quyết định số 280/QĐ-UBND về Kế hoạch cải cách hành chính năm 2023.</p>
+<ul><li>Cải cách thủ tục hành chính;</li><li>Xây dựng chính quyền số.</li></ul>
+<table><tr><td>Chỉ số</td><td>Kết quả</td></tr><tr><td>PAR INDEX 2022</td><td>89,58%</td></tr></table>
+<div class="comments">Viết bình luận của bạn</div></article>
+<footer>Bản quyền thuộc về Cổng thông tin</footer></body></html>"""
+
+
+def test_html_keeps_main_text_and_drops_navigation_scripts_and_widgets():
+    raw = read_html(ARTICLE_HTML.encode("utf-8"))
+    assert "Quyết định số 280/QĐ-UBND" in raw.text
+    assert "- Cải cách thủ tục hành chính;" in raw.text
+    assert "PAR INDEX 2022 | 89,58%" in raw.text
+    for gone in ("Trang chủ", "Chia sẻ", "tracker", "Viết bình luận", "Bản quyền"):
+        assert gone not in raw.text
+    assert raw.hints["title"] == "Hà Nội đẩy mạnh cải cách hành chính"
+    assert raw.hints["source"] == "Cổng giao tiếp điện tử Hà Nội"
+
+
+def test_html_document_metadata_from_page(tmp_path):
+    path = tmp_path / "page.html"
+    path.write_text(ARTICLE_HTML, encoding="utf-8")
+    document = build_document(path, path.read_bytes(), document_id="page", manifest={}, max_words=200, min_words=40)
+    assert (document.title, document.date) == ("Hà Nội đẩy mạnh cải cách hành chính", "2023-04-07")
+
+
+def make_text_pdf(lines: list[str]) -> bytes:
+    """A one-page PDF with a real text layer (Helvetica, so ASCII text only)."""
+    content = "BT /F1 12 Tf 72 720 Td " + " ".join(f"({line}) Tj 0 -18 Td" for line in lines) + " ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out
+
+
+def test_pdf_text_layer_is_read():
+    raw = read_pdf(make_text_pdf(["Quyet dinh so 280/QD-UBND", "ve Ke hoach cai cach hanh chinh nam 2023"]))
+    assert "280/QD-UBND" in raw.text and "cai cach hanh chinh" in raw.text
+
+
+def test_scanned_pdf_without_text_layer_is_refused():
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    with pytest.raises(IngestError, match="no text layer"):
+        read_pdf(buffer.getvalue())
+
+
+def test_corrupt_pdf_is_refused():
+    with pytest.raises(IngestError, match="PDF"):
+        read_pdf(b"%PDF-1.7\n1 0 obj << /Type /Catalog garbage")
+
+
+def test_docx_paragraphs_and_table_rows():
+    document = docx.Document()
+    document.add_heading("Kế hoạch cải cách hành chính năm 2024", level=1)
+    document.add_paragraph("Căn cứ Quyết định số 280/QĐ-UBND của Ủy ban nhân dân Thành phố.")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Chỉ số", "Kết quả"
+    table.cell(1, 0).text, table.cell(1, 1).text = "SIPAS 2022", "80,16%"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    raw = read_docx(buffer.getvalue())
+    assert "Kế hoạch cải cách hành chính năm 2024" in raw.text
+    assert "Căn cứ Quyết định số 280/QĐ-UBND" in raw.text
+    assert "SIPAS 2022 | 80,16%" in raw.text
+
+
+def test_corrupt_docx_is_refused():
+    with pytest.raises(IngestError, match="DOCX"):
+        read_docx(b"PK\x03\x04 not really a zip")
+
+
+def test_unknown_extension_names_the_supported_formats():
+    with pytest.raises(UnsupportedFormatError, match=r"unsupported format \.xlsx.*\.docx"):
+        reader_for(".xlsx")
