@@ -1,11 +1,11 @@
 """Ingest runs: incremental, atomic, and every kind of bad input reported without losing data."""
 
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -104,20 +104,28 @@ def test_killed_ingest_leaves_previous_state_intact(tmp_path, settings):
         before = snapshot(store)
     big = tmp_path / "many"
     big.mkdir()
-    for n in range(1500):
+    total = 3000
+    for n in range(total):
         (big / f"{n:05d}.txt").write_text(ARTICLE.format(n=n) * 3, encoding="utf-8")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "reform.cli", "--data", str(settings.data), "ingest", str(big)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    time.sleep(4)  # past start-up, part-way through the files
-    assert process.poll() is None, "ingest finished before it could be killed: make the input larger"
+    command = [sys.executable, "-m", "reform.cli", "--data", str(settings.data), "ingest", "--progress", str(big)]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    done = wait_for_progress(process, at_least=100)
     process.send_signal(signal.SIGKILL)
     process.wait()
+    assert 100 <= done < total and process.returncode == -signal.SIGKILL
     with DocumentStore(settings.database_path) as store:
         assert snapshot(store) == before
+
+
+def wait_for_progress(process: subprocess.Popen, *, at_least: int) -> int:
+    """Read the tqdm bar on stderr until it reports `at_least` files done; return that count."""
+    seen = ""
+    while process.poll() is None:
+        seen += process.stderr.read(1)
+        counts = [int(c) for c in re.findall(r"(\d+)/\d+ \[", seen)]
+        if counts and counts[-1] >= at_least:
+            return counts[-1]
+    raise AssertionError(f"ingest ended before it could be killed: {seen[-300:]}")
 
 
 def test_bad_inputs_each_get_a_reason_and_good_files_still_land(tmp_path, store, settings):
