@@ -7,16 +7,19 @@ from pathlib import Path
 _CLAUSE_TEXT = "quy định về thủ tục hành chính và trách nhiệm của cơ quan nhà nước"
 
 
-def synthetic_law(chapters: int, articles_per_chapter: int, clauses: int, clause_words: int) -> str:
+def synthetic_law(
+    chapters: int,
+    articles_per_chapter: int,
+    clauses: int,
+    clause_words: int,
+    *,
+    kind: str = "BỘ LUẬT",
+    name: str = "LAO ĐỘNG",
+    number: str = "45/2019/QH14",
+) -> str:
     """A law code in the formal layout: Chương > Điều > khoản, numbered like the real ones."""
     filler = " ".join([_CLAUSE_TEXT] * max(1, clause_words // 13))
-    lines = [
-        "QUỐC HỘI",
-        "Luật số: 45/2019/QH14",
-        "BỘ LUẬT",
-        "LAO ĐỘNG",
-        "Căn cứ Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam;",
-    ]
+    lines = ["QUỐC HỘI", f"Luật số: {number}", kind, name, "Căn cứ Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam;"]
     article = 0
     for chapter in range(1, chapters + 1):
         lines += [f"Chương {chapter}", f"QUY ĐỊNH NHÓM {chapter}"]

@@ -81,7 +81,8 @@ def parse_legal_header(text: str) -> LegalHeader:
         elif title is None and line.upper() in _TITLE_WORDS and line.isupper():
             subject = lines[i + 1] if i + 1 < len(lines) and not lines[i + 1].startswith("Căn cứ") else ""
             kind = line.capitalize()
-            title = f"{kind} {subject[:1].lower()}{subject[1:]}".strip() if subject else kind
+            subject = subject.capitalize() if subject.isupper() else subject[:1].lower() + subject[1:]
+            title = f"{kind} {subject}".strip()
     return LegalHeader(number, date, title)
 
 

@@ -136,3 +136,42 @@ def canonical_spelling(raw: str) -> str:
 def _restore_code(match: re.Match[str]) -> str:
     code = match.group(0)
     return _DIACRITIC_FORMS.get(code, code) if code.isupper() else code
+
+
+@dataclass(frozen=True)
+class NumberReference:
+    """A loose reference such as "QĐ 280" or "quyết định số 280": a type and a number, no issuer."""
+
+    number: str
+    type_code: str  # folded, upper case: "QD"
+
+    def matches(self, parsed: DocumentNumber) -> bool:
+        code = fold_diacritics(parsed.type_code or "").upper()
+        return parsed.number.lstrip("0") == self.number.lstrip("0") and code == self.type_code
+
+
+_NAME_TO_CODE = {fold_diacritics(name).lower(): code for code, name in DOCUMENT_TYPES.items() if "-" not in code}
+_LOOSE = re.compile(
+    r"(?<![\w/])(?P<type>"
+    + "|".join(sorted((re.escape(n) for n in _NAME_TO_CODE), key=len, reverse=True))
+    + r"|"
+    + "|".join(sorted((c.lower() for c in DOCUMENT_TYPES if "-" not in c), key=len, reverse=True))
+    + r")\s+(?:so\s+)?(?P<number>\d{1,5})(?![\w/])"
+)
+
+
+def find_number_references(text: str) -> list[NumberReference]:
+    """Loose references ("QĐ 280", "quyết định số 280", "Kế hoạch 350") that carry no full number.
+
+    >>> find_number_references("qđ 280 và Kế hoạch số 350")
+    [NumberReference(number='280', type_code='QD'), NumberReference(number='350', type_code='KH')]
+    >>> find_number_references("Quyết định số 280/QĐ-UBND")
+    []
+    """
+    folded = fold_diacritics(text).lower()
+    references = []
+    for match in _LOOSE.finditer(folded):
+        kind = match.group("type")
+        code = _NAME_TO_CODE.get(kind, kind.upper())
+        references.append(NumberReference(match.group("number"), code))
+    return references

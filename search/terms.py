@@ -1,0 +1,121 @@
+"""Lexical analysis shared by the index, the query parser and highlighting.
+
+Text becomes a stream of index tokens: syllables in lower case, with document numbers, dates,
+decimals, percentages and ratios kept whole ("280/qđ-ubnd" -> "280_qđ_ubnd", "89,58%" ->
+"89_58pct") so that SQLite FTS5's unicode61 tokenizer (with "_" as a token character) keeps them as
+one token. Every token also exists diacritic-folded, for queries typed without marks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from ingest.normalize import fold_diacritics, normalize_text
+from ingest.segmentation import PROTECTED_SPAN
+
+_TOKEN = re.compile(rf"{PROTECTED_SPAN.pattern}|[^\W_]+", re.UNICODE)
+_NON_ALNUM = re.compile(r"[^\w]+|_+")
+# Function syllables that carry no topic; dropped from queries and highlights (BM25 would barely count them).
+STOPWORDS = frozenset(
+    "của và là các có được trong cho với về đã những này một theo tại để từ đến khi như thì mà "
+    "nào gì mấy bao nhiêu ra sao không hay hoặc do bị vì nên cũng đó đây ở trên dưới sau trước "
+    "the of and in to is what which how".split()
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    """A token of a text: its span and index form."""
+
+    start: int
+    end: int
+    form: str
+
+    @property
+    def folded(self) -> str:
+        return fold_diacritics(self.form)
+
+
+def index_form(raw: str) -> str:
+    """The token as stored in the index: lower case, "%" -> "pct", other punctuation -> "_".
+
+    >>> index_form("280/QĐ-UBND"), index_form("89,58%"), index_form("Hà")
+    ('280_qđ_ubnd', '89_58pct', 'hà')
+    """
+    lowered = raw.lower().replace("%", "pct")
+    return _NON_ALNUM.sub("_", lowered).strip("_")
+
+
+def tokens(text: str) -> Iterator[Token]:
+    """Index tokens of `text` with their character spans."""
+    for match in _TOKEN.finditer(text):
+        form = index_form(match.group(0))
+        if form:
+            yield Token(match.start(), match.end(), form)
+
+
+def index_fields(text: str) -> tuple[str, str]:
+    """(exact, folded) token streams of a passage, as stored in the FTS5 columns."""
+    forms = [t.form for t in tokens(text)]
+    exact = " ".join(forms)
+    return exact, fold_diacritics(exact)
+
+
+@dataclass
+class QueryTerms:
+    """What a query asks for lexically: single tokens and multi-token phrases, exact and folded."""
+
+    exact: set[str] = field(default_factory=set)
+    folded: set[str] = field(default_factory=set)
+    phrases: set[tuple[str, ...]] = field(default_factory=set)  # folded token sequences
+
+    def highlight_forms(self) -> set[str]:
+        return {fold_diacritics(t) for t in self.exact} | self.folded | {t for p in self.phrases for t in p}
+
+
+def query_terms(query: str, *, expansions: list[str] = ()) -> QueryTerms:
+    """Terms of a query and of its expansions (abbreviations), without stopwords.
+
+    Adjacent all-capital Latin words are also joined ("PAR INDEX" -> "parindex"), because the
+    same index name is written both ways in documents.
+    """
+    terms = QueryTerms()
+    for text in [normalize_text(query), *expansions]:
+        words = list(tokens(text))
+        content = [t for t in words if t.form not in STOPWORDS]
+        terms.exact.update(t.form for t in content)
+        terms.folded.update(t.folded for t in content)
+        if len(content) > 1:
+            terms.phrases.update(_adjacent_pairs(words))
+        terms.folded.update(_joined_capitals(text, words))
+    if expansions:
+        terms.phrases.update(tuple(t.folded for t in tokens(e)) for e in expansions if len(e.split()) > 1)
+    return terms
+
+
+def _adjacent_pairs(words: list[Token]) -> Iterator[tuple[str, ...]]:
+    for first, second in zip(words, words[1:], strict=False):
+        if first.form not in STOPWORDS and second.form not in STOPWORDS:
+            yield (first.folded, second.folded)
+
+
+def _joined_capitals(text: str, words: list[Token]) -> Iterator[str]:
+    for first, second in zip(words, words[1:], strict=False):
+        a, b = text[first.start : first.end], text[second.start : second.end]
+        if a.isupper() and b.isupper() and a.isascii() and b.isascii() and text[first.end : second.start] == " ":
+            yield (a + b).lower()
+
+
+def highlight_spans(text: str, terms: QueryTerms) -> list[tuple[int, int]]:
+    """Character spans of `text` whose tokens match the query (exact or folded), merged when adjacent."""
+    wanted = terms.highlight_forms()
+    spans: list[list[int]] = []
+    for token in tokens(text):
+        if token.folded in wanted or token.form in terms.exact:
+            if spans and text[spans[-1][1] : token.start].strip() == "":
+                spans[-1][1] = token.end
+            else:
+                spans.append([token.start, token.end])
+    return [(s, e) for s, e in spans]

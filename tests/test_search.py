@@ -1,0 +1,200 @@
+"""Hybrid search behaviour with the real model: numbers, folding, abbreviations, articles, updates."""
+
+import json
+import shutil
+
+import pytest
+
+from bench.corpora import synthetic_law
+from ingest.pipeline import ingest_paths
+from ingest.store import DocumentStore
+from reform.errors import QueryError, ReformError
+from search.lexical import LexicalIndex
+from search.service import SearchFilters, SearchService
+from search.vectors import VectorIndex
+from tests.conftest import CORPUS, SEED_FILES, TEST_DATA, make_settings, run_reform
+
+
+@pytest.mark.parametrize("query", ["280/QĐ-UBND", "280/QD-UBND", "280 /QĐ-UBND", "QĐ 280", "quyết định số 280"])
+def test_number_queries_put_passages_citing_that_document_first(search_service, query):
+    top = search_service.search(query, k=3).results[0]
+    assert "280/QĐ-UBND" in top.passage.text
+
+
+def test_number_query_ranks_every_citing_passage_above_the_rest(search_service):
+    results = search_service.search("01-CTr/TU", k=10).results
+    citing = [r.rank for r in results if "01-CTr/TU" in r.passage.text]
+    assert citing == list(range(1, len(citing) + 1)) and len(citing) >= 2
+
+
+def test_query_without_diacritics_finds_accented_text(search_service):
+    top = search_service.search("chi so hai long SIPAS nam 2022", k=3).results[0]
+    assert "80,16%" in top.passage.text
+
+
+def test_abbreviations_expand_both_ways_and_are_harvested_from_documents(search_service):
+    assert "cải cách hành chính" in search_service.search("CCHC quận Hà Đông", k=1).expansions
+    assert "PBGDPL" in search_service.search("phổ biến giáo dục pháp luật", k=1).expansions
+    assert search_service.lexical.abbreviations()["HTTT"] == "hệ thống thông tin"  # defined in 003, not built in
+
+
+def test_paraphrase_found_by_the_vector_side(search_service):
+    question = "Người dân hài lòng đến mức nào với sự phục vụ của bộ máy hành chính thủ đô?"
+    vector = search_service.search(question, k=5, mode="vector").results
+    assert any("80,16%" in r.passage.text for r in vector)
+
+
+def test_highlights_are_character_spans_of_query_terms(search_service):
+    result = search_service.search("Chỉ số SIPAS năm 2022", k=1).results[0]
+    marked = [result.passage.text[s:e] for s, e in result.highlights]
+    assert "SIPAS" in " ".join(marked)
+    assert all(0 <= s < e <= len(result.passage.text) for s, e in result.highlights)
+
+
+def test_result_json_has_the_documented_shape(search_service):
+    data = search_service.search("PAR INDEX 2022", k=2).as_dict()
+    assert set(data) >= {"query", "results"}
+    result = data["results"][0]
+    assert set(result) >= {"rank", "score", "text", "highlights", "passage_id", "start", "end", "document"}
+    assert set(result["document"]) == {"id", "title", "date", "source"}
+    document = search_service.store.get_document(result["document"]["id"])
+    assert document.text[result["start"] : result["end"]] == result["text"]
+
+
+def test_filters_by_year_and_type(search_service):
+    dated = search_service.search("chính quyền số", k=10, filters=SearchFilters(year=2023)).results
+    assert dated and {r.document.id for r in dated} == {"001_162ac573aecaa869"}
+    assert search_service.search("chính quyền số", k=10, filters=SearchFilters(type="Quyết định")).results == []
+
+
+@pytest.mark.parametrize(("query", "message"), [("   ", "empty query"), ("x" * 1001, "limit is 1000"), ("ok", "k must be")])
+def test_bad_queries_get_clear_errors(search_service, query, message):
+    with pytest.raises(QueryError, match=message):
+        search_service.search(query, k=0 if query == "ok" else 10)
+
+
+def test_without_a_model_search_is_lexical_and_says_so(seed_settings, seed_store):
+    service = SearchService(seed_settings, store=seed_store, load_model=False)
+    response = service.search("Chỉ số SIPAS", k=3, mode="hybrid")
+    assert response.results and "lexical only" in response.warnings[0]
+
+
+@pytest.fixture(scope="module")
+def legal_service(tmp_path_factory):
+    """Two laws that both have an Article 169, and a decision: the document must be resolved too.
+
+    Lexical only: resolving articles does not depend on the vector side, and embedding two law
+    codes would cost half a minute of every test run.
+    """
+    folder = tmp_path_factory.mktemp("legal")
+    (folder / "bo-luat-lao-dong.txt").write_text(synthetic_law(12, 15, 4, 80), encoding="utf-8")
+    other = synthetic_law(12, 15, 4, 80, kind="LUẬT", name="ĐẤT ĐAI", number="31/2024/QH15")
+    (folder / "luat-dat-dai.txt").write_text(other, encoding="utf-8")
+    shutil.copy(TEST_DATA / "quyet_dinh_1234_qd_ubnd.txt", folder)
+    settings = make_settings(folder / "data")
+    store = DocumentStore(settings.database_path).open()
+    ingest_paths([folder], store=store, settings=settings, progress=False)
+    service = SearchService(settings, store=store, load_model=False)
+    yield service
+    service.close()
+    store.close()
+
+
+def test_article_query_returns_that_article_of_the_named_law_first(legal_service):
+    results = legal_service.search("Điều 169 Bộ luật Lao động", k=5).results
+    assert results[0].document.title == "Bộ luật Lao động"
+    assert "Điều 169" in results[0].passage.path
+    assert results[0].passage.path[-1] == "khoản 1-2"
+
+
+def test_clause_query_returns_the_passage_holding_that_clause(legal_service):
+    top = legal_service.search("khoản 3 Điều 169 Luật Đất đai", k=3).results[0]
+    assert top.document.title == "Luật Đất đai" and top.passage.path[-2:] == ("Điều 169", "khoản 3-4")
+
+
+def test_article_of_a_decision_by_its_number(legal_service):
+    top = legal_service.search("khoản 2 Điều 2 Quyết định 1234/QĐ-UBND", k=3).results[0]
+    assert top.passage.path == ("Điều 2",) and "Sở Thông tin và Truyền thông" in top.passage.text
+
+
+def test_reingest_updates_lexical_and_vector_indexes_incrementally(tmp_path, embedder):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    settings = make_settings(tmp_path / "data")
+    with DocumentStore(settings.database_path) as store:
+        lexical, vectors = LexicalIndex(store), VectorIndex(store, embedder, settings.vectors_path)
+        ingest_paths([corpus], store=store, settings=settings, hooks=[lexical, vectors], progress=False)
+        size = vectors.size
+        changed = corpus / SEED_FILES[2].name
+        changed.write_text(
+            changed.read_text(encoding="utf-8")
+            + "\nThành phố thí điểm trợ lý ảo giải đáp thủ tục hành chính cho người cao tuổi.\n",
+            encoding="utf-8",
+        )
+        ingest_paths([corpus], store=store, settings=settings, hooks=[lexical, vectors], progress=False)
+        assert vectors.size == size + 1 - 0 or vectors.size == size  # the new line joins or adds a passage
+        service = SearchService(settings, store=store, embedder=embedder)
+        assert "trợ lý ảo" in service.search("trợ lý ảo cho người cao tuổi", k=1).results[0].passage.text
+        (corpus / SEED_FILES[0].name).unlink()
+        ingest_paths([corpus], store=store, settings=settings, prune=True, hooks=[lexical, vectors], progress=False)
+        ids = {r.document.id for r in service.search("PARINDEX năm 2022 xếp thứ 3/63", k=20).results}
+        assert SEED_FILES[0].stem not in ids
+        assert vectors.size == len(store.passages())
+        reopened = VectorIndex(store, embedder, settings.vectors_path)
+        assert reopened.size == vectors.size and reopened.up_to_date
+
+
+def test_only_changed_passages_are_embedded_again(tmp_path, embedder):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    settings = make_settings(tmp_path / "data")
+    with DocumentStore(settings.database_path) as store:
+        vectors = VectorIndex(store, embedder, settings.vectors_path)
+        ingest_paths([corpus], store=store, settings=settings, hooks=[vectors], progress=False)
+        changed = corpus / SEED_FILES[4].name
+        changed.write_text(changed.read_text(encoding="utf-8").replace("1.922 thủ tục", "1.923 thủ tục"), encoding="utf-8")
+        calls = []
+        original = embedder.encode_passages
+        embedder.encode_passages = lambda texts, **kw: calls.append(len(texts)) or original(texts, **kw)
+        try:
+            ingest_paths([corpus], store=store, settings=settings, hooks=[vectors], progress=False)
+        finally:
+            del embedder.encode_passages
+        assert calls == [1]
+
+
+def test_index_built_with_another_model_is_refused(tmp_path, embedder, seed_store):
+    path = tmp_path / "vectors.npz"
+    VectorIndex(seed_store, embedder, path).sync()
+    original = embedder.model_id
+    embedder.model_id = "another-model@000000000000"
+    try:
+        with pytest.raises(ReformError, match="was built with model"):
+            VectorIndex(seed_store, embedder, path)
+    finally:
+        embedder.model_id = original
+
+
+def test_approximate_index_past_the_threshold(tmp_path, embedder, seed_store):
+    exact = VectorIndex(seed_store, embedder, tmp_path / "exact.npz")
+    approximate = VectorIndex(seed_store, embedder, tmp_path / "ivf.npz", ann_threshold=10, nprobe=64)
+    exact.sync(), approximate.sync()
+    assert (exact.kind, approximate.kind) == ("flat", "ivf")
+    query = embedder.encode_queries(["Chỉ số hài lòng SIPAS"])[0]
+    top_exact = [h.passage_id for h in exact.search(query, limit=10)]
+    top_approx = [h.passage_id for h in approximate.search(query, limit=10)]
+    assert len(set(top_exact) & set(top_approx)) >= 9
+
+
+def test_search_cli_json(tmp_path, model_dir, search_service, seed_settings):
+    data = tmp_path / "data"
+    shutil.copytree(seed_settings.data, data)  # its embedding cache is filled: no re-embedding here
+    env = {"REFORM_MODEL": str(model_dir)}
+    ingest = run_reform("ingest", str(CORPUS), data=data, env=env)
+    assert ingest.returncode == 0 and "5 skipped" in ingest.stdout, ingest.stderr
+    result = run_reform("search", "280/QD-UBND", "--k", "3", "--json", data=data, env=env)
+    payload = json.loads(result.stdout)
+    assert payload["query"] == "280/QD-UBND" and len(payload["results"]) == 3
+    assert "280/QĐ-UBND" in payload["results"][0]["text"]
+    plain = run_reform("search", "chỉ số hài lòng", data=data, env=env)
+    assert "1. " in plain.stdout and "[" in plain.stdout
