@@ -11,11 +11,13 @@ setup: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check pip==25.3
+	# torch first, by its exact pin: that is the CPU build on this machine's disk (any other spec downloads CUDA)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check torch==2.13.0
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
 	touch $@
 
 run: setup
+	$(BIN)/reform model install
 	$(BIN)/reform ingest corpus/
 	$(BIN)/reform documents
 
@@ -30,6 +32,7 @@ lint: setup
 
 bench: setup
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/search.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache
