@@ -86,7 +86,15 @@ def _index_hooks(settings: Settings, store) -> list:
         from search.embedder import Embedder
         from search.vectors import VectorIndex
 
-        hooks.append(VectorIndex(store, Embedder(settings.model_dir), settings.vectors_path))
+        hooks.append(
+            VectorIndex(
+                store,
+                Embedder(settings.model_dir),
+                settings.vectors_path,
+                ann_threshold=settings.ann_threshold,
+                nprobe=settings.ann_nprobe,
+            )
+        )
     else:
         click.echo(
             "warning: embedding model not installed; only the lexical index is updated (run 'reform model install')", err=True

@@ -50,6 +50,13 @@ SETTINGS: list[Setting] = [
         str,
     ),
     Setting(
+        "ann_threshold",
+        50_000,
+        "Passages above which the vector index is approximate (FAISS IVF-Flat) instead of exact.",
+        _positive_int,
+    ),
+    Setting("ann_nprobe", 32, "IVF lists searched per query (recall against speed; see README benchmarks).", _positive_int),
+    Setting(
         "max_file_mb",
         50.0,
         "Largest input file ingest accepts, in megabytes; larger files are rejected with a reason.",
@@ -76,6 +83,8 @@ class Settings:
 
     data: Path = Path("./data")
     model: str = ""
+    ann_threshold: int = 50_000
+    ann_nprobe: int = 32
     max_file_mb: float = 50.0
     passage_max_words: int = 200
     passage_min_words: int = 40

@@ -27,10 +27,32 @@ def quiet_transformers() -> None:
     transformers_logging.disable_progress_bar()
 
 
-class Embedder:
-    """A local sentence-transformers model with e5's query/passage prompts, loaded once."""
+class OnnxQueryEncoder:
+    """One query at a time through onnxruntime: the exported BERT + mean pooling + normalize."""
 
-    def __init__(self, model_dir: Path, *, threads: int | None = None, batch_size: int = 32) -> None:
+    def __init__(self, path: Path, tokenizer, prefix: str, *, threads: int = 2) -> None:
+        import onnxruntime
+
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads, options.inter_op_num_threads = threads, 1
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.tokenizer, self.prefix = tokenizer, prefix
+
+    def encode(self, text: str) -> np.ndarray:
+        ids = self.tokenizer(self.prefix + normalize_text(text).strip(), truncation=True, max_length=512)["input_ids"]
+        input_ids = np.array([ids], dtype=np.int64)
+        return self.session.run(None, {"input_ids": input_ids, "attention_mask": np.ones_like(input_ids)})[0][0]
+
+
+class Embedder:
+    """A local sentence-transformers model with e5's query/passage prompts, loaded once.
+
+    Queries go through the model's ONNX export when `reform model install` made one (3x faster,
+    same vectors); passages always through sentence-transformers.
+    """
+
+    def __init__(self, model_dir: Path, *, threads: int | None = None, batch_size: int = 32, use_onnx: bool = True) -> None:
         import torch
         from sentence_transformers import SentenceTransformer
 
@@ -50,8 +72,27 @@ class Embedder:
         prompts = self.model.prompts or {}
         self._query_prompt = QUERY_PROMPT if QUERY_PROMPT in prompts else None
         self._passage_prompt = PASSAGE_PROMPT if PASSAGE_PROMPT in prompts else None
+        self.query_prefix = prompts.get(QUERY_PROMPT, "")
+        self.onnx = self._onnx_encoder() if use_onnx else None
+
+    def _onnx_encoder(self) -> OnnxQueryEncoder | None:
+        from search.model.onnx_export import ONNX_FILE
+
+        path = self.model_dir / ONNX_FILE
+        if not path.is_file():
+            return None
+        try:
+            return OnnxQueryEncoder(path, self.model.tokenizer, self.query_prefix)
+        except ImportError:
+            return None
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
+        if self.onnx is not None:
+            return (
+                np.stack([self.onnx.encode(t) for t in texts]).astype(np.float32)
+                if texts
+                else np.zeros((0, self.dimension), np.float32)
+            )
         return self._encode(texts, self._query_prompt)
 
     def encode_passages(self, texts: list[str], *, show_progress: bool = False) -> np.ndarray:

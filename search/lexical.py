@@ -1,33 +1,37 @@
-"""BM25 lexical index: SQLite FTS5 tables inside the ingest database.
+"""Lexical index: token streams in the ingest database, BM25 scoring from a sparse matrix.
 
-Why FTS5 and not a separate BM25 library: the index lives in the same file as the passages, is
-updated incrementally per document in SQLite transactions, needs no extra process or memory copy,
-and answers in about a millisecond at the corpus sizes of a reform office. Two columns hold the
-exact and the diacritic-folded token streams (see search.terms); phrases ("cải cách") match as
-FTS5 phrase queries, so compound words rank higher than scattered syllables.
+Per passage, the exact and the diacritic-folded token streams (search.terms) are stored in SQLite
+and updated per document in a transaction; document numbers cited and abbreviations defined are
+recorded alongside. The BM25 weights (search.bm25) are rebuilt from those streams when the store's
+generation changes and cached next to the database, so a server starts without re-tokenizing.
+Why not FTS5's bm25(): an OR query over common Vietnamese syllables scored every matching row,
+150-540 ms at 100k passages (bench/search.py); the sparse matrix answers in milliseconds.
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from ingest.numbers import NumberReference, find_document_numbers, parse_document_number
 from ingest.store import DocumentStore
 from search.abbreviations import BUILT_IN, harvest
+from search.bm25 import BM25Matrix
 from search.terms import QueryTerms, index_fields
 
 _SCHEMA = """
-CREATE VIRTUAL TABLE IF NOT EXISTS lexical USING fts5(
-    passage_id UNINDEXED, document_id UNINDEXED, exact, folded,
-    tokenize = "unicode61 remove_diacritics 0 tokenchars '_'"
+CREATE TABLE IF NOT EXISTS lexical_tokens (
+    passage_id TEXT PRIMARY KEY, document_id TEXT NOT NULL, exact TEXT NOT NULL, folded TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS lexical_tokens_by_document ON lexical_tokens(document_id);
 CREATE TABLE IF NOT EXISTS lexical_documents (document_id TEXT PRIMARY KEY, signature TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS passage_numbers (passage_id TEXT NOT NULL, document_id TEXT NOT NULL, number_key TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS passage_numbers_by_key ON passage_numbers(number_key);
 CREATE TABLE IF NOT EXISTS abbreviations (abbreviation TEXT NOT NULL, long_form TEXT NOT NULL, document_id TEXT,
                                           PRIMARY KEY (abbreviation, long_form, document_id));
 """
-EXACT_WEIGHT, FOLDED_WEIGHT = 1.0, 0.6
 MAX_QUERY_TERMS = 64
 
 
@@ -38,12 +42,15 @@ class LexicalHit:
 
 
 class LexicalIndex:
-    """FTS5 index over the store's passages; `sync` brings it up to the store's generation."""
+    """Token streams and BM25 over the store's passages; `sync` brings it to the store's generation."""
 
     name = "lexical"
 
-    def __init__(self, store: DocumentStore) -> None:
+    def __init__(self, store: DocumentStore, cache_path: Path | None = None) -> None:
         self.store = store
+        self.cache_path = Path(cache_path) if cache_path else store.path.with_name("lexical.npz")
+        self._matrix: BM25Matrix | None = None
+        self._matrix_generation = -1
         store.db.executescript(_SCHEMA)
 
     def after_ingest(self, store: DocumentStore, report: object) -> None:
@@ -71,7 +78,7 @@ class LexicalIndex:
         return len(set(stale) | set(fresh))
 
     def _drop(self, document_id: str) -> None:
-        for table in ("lexical", "passage_numbers", "abbreviations", "lexical_documents"):
+        for table in ("lexical_tokens", "passage_numbers", "abbreviations", "lexical_documents"):
             self.store.db.execute(f"DELETE FROM {table} WHERE document_id = ?", (document_id,))
 
     def _add(self, document_id: str, signature: str) -> None:
@@ -83,7 +90,7 @@ class LexicalIndex:
             rows.append((passage.id, document_id, exact, folded))
             keys = {number.key for _, _, number in find_document_numbers(passage.text)}
             numbers += [(passage.id, document_id, key) for key in keys]
-        db.executemany("INSERT INTO lexical(passage_id, document_id, exact, folded) VALUES (?,?,?,?)", rows)
+        db.executemany("INSERT INTO lexical_tokens(passage_id, document_id, exact, folded) VALUES (?,?,?,?)", rows)
         db.executemany("INSERT INTO passage_numbers VALUES (?,?,?)", numbers)
         found = set(harvest(p.text for p in passages))
         db.executemany("INSERT OR IGNORE INTO abbreviations VALUES (?,?,?)", [(a, f, document_id) for a, f in found])
@@ -97,15 +104,37 @@ class LexicalIndex:
         return dictionary
 
     def search(self, terms: QueryTerms, *, limit: int = 100) -> list[LexicalHit]:
-        """BM25 (FTS5) over exact and folded columns; best first."""
-        expression = match_expression(terms)
-        if not expression:
+        """BM25 over exact tokens, folded tokens and folded token pairs; best first."""
+        query = query_index_terms(terms)
+        if not query:
             return []
-        rows = self.store.db.execute(
-            "SELECT passage_id, -bm25(lexical, 0, 0, ?, ?) AS score FROM lexical WHERE lexical MATCH ? ORDER BY score DESC LIMIT ?",
-            (EXACT_WEIGHT, FOLDED_WEIGHT, expression, limit),
-        )
-        return [LexicalHit(passage_id, float(score)) for passage_id, score in rows]
+        return [LexicalHit(pid, score) for pid, score in self.matrix().search(query, limit=limit)]
+
+    def matrix(self) -> BM25Matrix:
+        """The BM25 matrix of the current generation: in memory, from the disk cache, or rebuilt."""
+        self.sync()
+        generation = self.store.generation
+        if self._matrix is not None and self._matrix_generation == generation:
+            return self._matrix
+        if self.cache_path.is_file():
+            matrix, cached_generation = BM25Matrix.load(self.cache_path)
+            if cached_generation == generation:
+                self._matrix, self._matrix_generation = matrix, generation
+                return matrix
+        rows = self.store.db.execute("SELECT passage_id, exact, folded FROM lexical_tokens ORDER BY passage_id")
+        self._matrix, self._matrix_generation = BM25Matrix.build(rows), generation
+        self._save_matrix(generation)
+        return self._matrix
+
+    def _save_matrix(self, generation: int) -> None:
+        handle, tmp = tempfile.mkstemp(prefix=".lexical-", suffix=".npz", dir=self.cache_path.parent)
+        os.close(handle)
+        try:
+            self._matrix.save(tmp, generation=generation)
+            os.replace(tmp, self.cache_path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
 
     def passages_mentioning(self, number_key: str) -> set[str]:
         """Passages that cite exactly this document number (by its folded key)."""
@@ -121,17 +150,9 @@ class LexicalIndex:
         return {pid for pid, key in rows if (parsed := parse_document_number(key)) and reference.matches(parsed)}
 
 
-def match_expression(terms: QueryTerms) -> str:
-    """An FTS5 MATCH string: any exact term OR any folded term or phrase (every term quoted)."""
+def query_index_terms(terms: QueryTerms) -> list[str]:
+    """Query terms in the matrix's vocabulary: e:exact, f:folded, p:folded pair."""
     exact = sorted(terms.exact)[:MAX_QUERY_TERMS]
-    folded = sorted(terms.folded)[:MAX_QUERY_TERMS] + [" ".join(p) for p in sorted(terms.phrases)[:MAX_QUERY_TERMS]]
-    parts = []
-    if exact:
-        parts.append("exact : (" + " OR ".join(_quote(t) for t in exact) + ")")
-    if folded:
-        parts.append("folded : (" + " OR ".join(_quote(t) for t in folded) + ")")
-    return " OR ".join(parts)
-
-
-def _quote(term: str) -> str:
-    return '"' + term.replace('"', '""') + '"'
+    folded = sorted(terms.folded)[:MAX_QUERY_TERMS]
+    pairs = [" ".join(p) for p in sorted(terms.phrases) if len(p) == 2][:MAX_QUERY_TERMS]
+    return [f"e:{t}" for t in exact] + [f"f:{t}" for t in folded] + [f"p:{p}" for p in pairs]

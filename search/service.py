@@ -113,7 +113,9 @@ class SearchService:
         if self.embedder is not None:
             from search.vectors import VectorIndex
 
-            self.vectors = VectorIndex(self.store, self.embedder, settings.vectors_path)
+            self.vectors = VectorIndex(
+                self.store, self.embedder, settings.vectors_path, ann_threshold=settings.ann_threshold, nprobe=settings.ann_nprobe
+            )
             self.vectors.sync()
         self._documents: dict[str, Document] = {}
         self._generation = -1

@@ -65,11 +65,11 @@ def index_fields(text: str) -> tuple[str, str]:
 
 @dataclass
 class QueryTerms:
-    """What a query asks for lexically: single tokens and multi-token phrases, exact and folded."""
+    """What a query asks for lexically: single tokens, exact and folded, and adjacent folded pairs."""
 
     exact: set[str] = field(default_factory=set)
     folded: set[str] = field(default_factory=set)
-    phrases: set[tuple[str, ...]] = field(default_factory=set)  # folded token sequences
+    phrases: set[tuple[str, ...]] = field(default_factory=set)  # adjacent folded token pairs
 
     def highlight_forms(self) -> set[str]:
         return {fold_diacritics(t) for t in self.exact} | self.folded | {t for p in self.phrases for t in p}
@@ -90,8 +90,6 @@ def query_terms(query: str, *, expansions: list[str] = ()) -> QueryTerms:
         if len(content) > 1:
             terms.phrases.update(_adjacent_pairs(words))
         terms.folded.update(_joined_capitals(text, words))
-    if expansions:
-        terms.phrases.update(tuple(t.folded for t in tokens(e)) for e in expansions if len(e.split()) > 1)
     return terms
 
 

