@@ -42,8 +42,9 @@ BUILT_IN: dict[str, str] = {
     "QĐ": "Quyết định",
     "KH": "Kế hoạch",
 }
-_DEFINITION = re.compile(r"((?:[^\W\d_]+[ ,-]+){1,12}?)\(([A-ZĐ][A-ZĐ0-9-]{1,11})\)")
+_ABBREVIATION_IN_PARENTHESES = re.compile(r"\(([A-ZĐ][A-ZĐ0-9-]{1,11})\)")
 _WORD = re.compile(r"[^\W\d_]+")
+_LOOKBACK_CHARS = 160  # enough for the 12 words an abbreviation can stand for
 
 
 def harvest(texts: Iterable[str]) -> Iterator[tuple[str, str]]:
@@ -53,15 +54,17 @@ def harvest(texts: Iterable[str]) -> Iterator[tuple[str, str]]:
     [('PBGDPL', 'phổ biến giáo dục pháp luật'), ('PAKN', 'phản ánh, kiến nghị')]
     """
     for text in texts:
-        for match in _DEFINITION.finditer(text):
-            abbreviation = match.group(2)
-            words = list(_WORD.finditer(match.group(1)))
+        for match in _ABBREVIATION_IN_PARENTHESES.finditer(text):
+            abbreviation = match.group(1)
+            before = text[max(0, match.start() - _LOOKBACK_CHARS) : match.start()]
+            words = list(_WORD.finditer(before))[-12:]
             letters = fold_diacritics(abbreviation.replace("-", "")).upper()
             for size in range(min(len(words), len(letters)), 0, -1):
                 chosen = words[-size:]
                 initials = "".join(fold_diacritics(w.group(0)[0]).upper() for w in chosen)
-                if initials == letters:
-                    yield abbreviation, match.group(1)[chosen[0].start() : chosen[-1].end()]
+                tail = before[chosen[-1].end() :]
+                if initials == letters and not tail.strip(" ,-"):
+                    yield abbreviation, before[chosen[0].start() : chosen[-1].end()]
                     break
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ingest.normalize import fold_diacritics, normalize_text
 from ingest.segmentation import PROTECTED_SPAN
@@ -38,6 +39,7 @@ class Token:
         return fold_diacritics(self.form)
 
 
+@lru_cache(maxsize=200_000)
 def index_form(raw: str) -> str:
     """The token as stored in the index: lower case, "%" -> "pct", other punctuation -> "_".
 
