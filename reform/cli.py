@@ -150,14 +150,17 @@ def _highlighted(text: str, spans: list[tuple[int, int]], color: bool) -> str:
 
 @cli.command("eval")
 @click.argument("questions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--k", default=5, show_default=True, help="Also report Recall@K (1, 5 and 10 are always reported).")
 @click.option("--json", "as_json", is_flag=True, help="Print metrics as JSON: {mode: {recall@1, …, by_kind}}.")
 @click.pass_obj
-def eval_command(settings: Settings, questions: Path, as_json: bool) -> None:
+def eval_command(settings: Settings, questions: Path, k: int, as_json: bool) -> None:
     """Recall@1/5/10, MRR and nDCG@10 of lexical, vector and hybrid search on a question set."""
     from search.evaluate import evaluate, format_table, load_questions
 
+    if not 1 <= k <= 100:
+        raise click.BadParameter("k must be between 1 and 100", param_hint="--k")
     with _search_service(settings) as service:
-        report = evaluate(service, load_questions(questions))
+        report = evaluate(service, load_questions(questions), k=k)
     _print_json(report) if as_json else click.echo(format_table(report))
 
 

@@ -47,8 +47,12 @@ def load_questions(path: Path) -> list[Question]:
     return questions
 
 
-def evaluate(service: SearchService, questions: list[Question], *, modes: tuple[str, ...] = MODES) -> dict[str, Any]:
-    """Metrics per mode; modes the service cannot run (no model: vector) are left out."""
+def evaluate(service: SearchService, questions: list[Question], *, modes: tuple[str, ...] = MODES, k: int = 5) -> dict[str, Any]:
+    """Metrics per mode; modes the service cannot run (no model: vector) are left out.
+
+    Recall@1/5/10, MRR and nDCG@10 always; recall@k as well for another k (depth max(10, k)).
+    """
+    depth = max(DEPTH, k)
     passages = service.store.passages()
     relevant = {q.id: sum(1 for p in passages if q.is_hit(p.text)) for q in questions}
     unanswerable = [q.id for q in questions if relevant[q.id] == 0]
@@ -60,24 +64,21 @@ def evaluate(service: SearchService, questions: list[Question], *, modes: tuple[
             continue
         per_question = []
         for question in questions:
-            response = service.search(question.q, k=DEPTH, mode=mode)
+            response = service.search(question.q, k=depth, mode=mode)
             hits = [question.is_hit(r.passage.text) for r in response.results]
-            per_question.append((question.kind, _scores(hits, relevant[question.id])))
+            per_question.append((question.kind, _scores(hits, relevant[question.id], k)))
         report[mode] = _aggregate(per_question)
     return report
 
 
-def _scores(hits: list[bool], relevant: int) -> dict[str, float]:
+def _scores(hits: list[bool], relevant: int, k: int) -> dict[str, float]:
     first = next((i for i, hit in enumerate(hits) if hit), None)
-    dcg = sum(1 / math.log2(i + 2) for i, hit in enumerate(hits) if hit)
+    top = hits[:DEPTH]
+    dcg = sum(1 / math.log2(i + 2) for i, hit in enumerate(top) if hit)
     ideal = sum(1 / math.log2(i + 2) for i in range(min(relevant, DEPTH)))
-    return {
-        "recall@1": float(first is not None and first < 1),
-        "recall@5": float(first is not None and first < 5),
-        "recall@10": float(first is not None),
-        "mrr": 0.0 if first is None else 1 / (first + 1),
-        "ndcg@10": dcg / ideal,
-    }
+    scores = {f"recall@{n}": float(first is not None and first < n) for n in sorted({1, 5, 10, k})}
+    in_top = first is not None and first < DEPTH
+    return {**scores, "mrr": 1 / (first + 1) if in_top else 0.0, "ndcg@10": dcg / ideal}
 
 
 def _aggregate(per_question: list[tuple[str, dict[str, float]]]) -> dict[str, Any]:
@@ -93,7 +94,9 @@ def _aggregate(per_question: list[tuple[str, dict[str, float]]]) -> dict[str, An
 
 def format_table(report: dict[str, Any]) -> str:
     """A plain-text table: one row per mode (overall) and per mode x kind."""
-    columns = ("recall@1", "recall@5", "recall@10", "mrr", "ndcg@10", "n")
+    first = next(iter(report.values()))
+    recalls = sorted((c for c in first if c.startswith("recall@")), key=lambda c: int(c.split("@")[1]))
+    columns = (*recalls, "mrr", "ndcg@10", "n")
     lines = [f"{'mode':<8} {'kind':<14} " + " ".join(f"{c:>9}" for c in columns)]
     for mode, metrics in report.items():
         rows = [("all", metrics)] + list(metrics["by_kind"].items())

@@ -33,6 +33,7 @@ def test_metrics_on_a_tiny_fixture(tmp_path, search_service):
     assert 0 < hybrid["ndcg@10"] <= 1
     table = format_table(report)
     assert table.splitlines()[0].split()[:3] == ["mode", "kind", "recall@1"]
+    assert "recall@3" in evaluate(search_service, questions, k=3)["lexical"]
 
 
 def test_a_question_no_passage_answers_is_reported(tmp_path, search_service):

@@ -198,3 +198,11 @@ def test_search_cli_json(tmp_path, model_dir, search_service, seed_settings):
     assert "280/QĐ-UBND" in payload["results"][0]["text"]
     plain = run_reform("search", "chỉ số hài lòng", data=data, env=env)
     assert "1. " in plain.stdout and "[" in plain.stdout
+
+
+def test_repeated_sentence_in_two_reports_is_marked_near_duplicate(search_service):
+    results = search_service.search("giảm 2.385 biên chế viên chức năm 2023", k=4).results
+    first, second = results[0], results[1]
+    assert "2.385 biên chế" in first.passage.text and "2.385 biên chế" in second.passage.text
+    assert first.document.id != second.document.id
+    assert second.near_duplicate_of == first.passage.id and first.near_duplicate_of is None
