@@ -81,7 +81,7 @@ def _index_hooks(settings: Settings, store) -> list:
     """The lexical index always; the vector index when the embedding model is installed."""
     from search.lexical import LexicalIndex
 
-    hooks: list = [LexicalIndex(store)]
+    hooks: list = [LexicalIndex(store), _graph_index(settings, store)]
     if (settings.model_dir / "modules.json").is_file():
         from search.embedder import Embedder
         from search.vectors import VectorIndex
@@ -100,6 +100,25 @@ def _index_hooks(settings: Settings, store) -> list:
             "warning: embedding model not installed; only the lexical index is updated (run 'reform model install')", err=True
         )
     return hooks
+
+
+def _graph_store(settings: Settings):
+    from graph.store import GraphStore
+    from graph.uris import UriMinter
+
+    return GraphStore(settings.graph_path, UriMinter(settings.base_uri))
+
+
+def _graph_index(settings: Settings, store):
+    from graph.store import GraphIndex
+
+    return GraphIndex(store, _graph_store(settings))
+
+
+def _synced_graph(settings: Settings, store):
+    index = _graph_index(settings, store)
+    index.sync()
+    return index.graph
 
 
 def _search_service(settings: Settings):
@@ -162,6 +181,123 @@ def eval_command(settings: Settings, questions: Path, k: int, as_json: bool) -> 
     with _search_service(settings) as service:
         report = evaluate(service, load_questions(questions), k=k)
     _print_json(report) if as_json else click.echo(format_table(report))
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv", "turtle"]), default="table", show_default=True)
+@click.pass_obj
+def sparql(settings: Settings, query: str, fmt: str) -> None:
+    """Run a SPARQL query over the knowledge graph (prefixes eli:, org:, qb:, skos:, … are predefined).
+
+    QUERY is the query text, or @FILE to read it from a file.
+    """
+    if query.startswith("@"):
+        query = Path(query[1:]).read_text(encoding="utf-8")
+    with _open_store(settings) as store:
+        graph = _synced_graph(settings, store)
+        result = graph.query(query)
+        if result.type in ("CONSTRUCT", "DESCRIBE"):
+            click.echo(result.graph.serialize(format="turtle" if fmt in ("table", "turtle") else "json-ld"))
+            return
+        if result.type == "ASK":
+            click.echo(json.dumps({"boolean": bool(result.askAnswer)}) if fmt == "json" else str(bool(result.askAnswer)).lower())
+            return
+        if fmt in ("json", "csv", "tsv"):
+            click.echo(result.serialize(format=fmt).decode("utf-8"))
+            return
+        variables = [str(v) for v in result.vars]
+        rows = [["" if value is None else str(value) for value in row] for row in result]
+        click.echo("\t".join(variables))
+        for row in rows:
+            click.echo("\t".join(row))
+        click.echo(f"({len(rows)} rows)", err=True)
+
+
+@cli.command()
+@click.argument("number")
+@click.option("--json", "as_json", is_flag=True, help="Print the documented lookup object.")
+@click.pass_obj
+def lookup(settings: Settings, number: str, as_json: bool) -> None:
+    """What a document number is, who issued it and when, every mention, and what it is connected to.
+
+    Accepts 280/QĐ-UBND, 280/QD-UBND, "qđ 280", "quyết định 280", "Quyết định số 280/QĐ-UBND". Exit 1 if not found.
+    """
+    from graph.lookup import candidates, close_matches, describe
+
+    with _open_store(settings) as store:
+        graph = _synced_graph(settings, store)
+        uris = candidates(graph, number)
+        if not uris:
+            suggestions = close_matches(graph, number)
+            hint = f" — did you mean: {'; '.join(suggestions)}?" if suggestions else ""
+            click.echo(f"not found: {number}{hint}", err=True)
+            if as_json:
+                _print_json({"query": number, "found": False, "did_you_mean": suggestions})
+            sys.exit(1)
+        described = [describe(graph, store, uri) for uri in uris]
+    main_result = described[0]
+    main_result["candidates"] = [
+        {"uri": d["uri"], "number": d["number"], "label": d["label"], "issuer": d["issuer"]} for d in described[1:]
+    ]
+    if as_json:
+        _print_json(main_result)
+        return
+    for key in ("label", "uri", "type", "issuer", "date", "subject"):
+        click.echo(f"{key}: {main_result[key] or '—'}")
+    click.echo(f"mentions ({len(main_result['mentions'])}):")
+    for mention in main_result["mentions"]:
+        click.echo(f"  {mention['passage_id']}: {mention['text'][:160]}…")
+    click.echo("related:")
+    for item in main_result["related"]:
+        click.echo(f"  {item['relation']}: {item['label']} <{item['uri']}>")
+    for candidate in main_result["candidates"]:
+        click.echo(f"also: {candidate['label']} ({candidate['issuer']}) <{candidate['uri']}>")
+
+
+@cli.command()
+@click.option(
+    "--type", "kind", type=click.Choice(["document", "agency", "person", "indicator", "observation"]), help="Only this kind."
+)
+@click.option("--stats", is_flag=True, help="Counts by kind only.")
+@click.pass_obj
+def entities(settings: Settings, kind: str | None, stats: bool) -> None:
+    """What the knowledge graph holds: entities with labels, or counts by kind."""
+    classes = {
+        "document": "eli:LegalResource",
+        "agency": "org:Organization",
+        "person": "foaf:Person",
+        "indicator": "qb:DataSet",
+        "observation": "qb:Observation",
+    }
+    with _open_store(settings) as store:
+        graph = _synced_graph(settings, store)
+        for name, cls in classes.items():
+            if kind and kind != name:
+                continue
+            rows = list(
+                graph.query(
+                    f"SELECT DISTINCT ?e (SAMPLE(?l) AS ?label) WHERE {{ ?e a {cls} . OPTIONAL {{ ?e skos:prefLabel|foaf:name|rdfs:label ?l }} }} GROUP BY ?e ORDER BY ?e"
+                )
+            )
+            click.echo(f"{name}: {len(rows)}")
+            if not stats:
+                for uri, label in rows:
+                    click.echo(f"  {label or ''}  <{uri}>")
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "trig"]), default="trig", show_default=True)
+@click.pass_obj
+def export(settings: Settings, fmt: str) -> None:
+    """Write the whole graph to stdout (trig keeps one named graph per source document)."""
+    with _open_store(settings) as store:
+        graph = _synced_graph(settings, store)
+        if fmt == "trig":
+            click.echo(graph.dataset.serialize(format="trig"))
+            return
+        rows = graph.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        click.echo(rows.graph.serialize(format={"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}[fmt]))
 
 
 @cli.command()

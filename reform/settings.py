@@ -49,6 +49,7 @@ SETTINGS: list[Setting] = [
         "Sentence-transformers model directory; default DATA/models/multilingual-e5-small ('reform model install').",
         str,
     ),
+    Setting("base_uri", "http://127.0.0.1:8000", "Base of every URI the knowledge graph mints (/id/document/…).", str),
     Setting(
         "ann_threshold",
         50_000,
@@ -83,6 +84,7 @@ class Settings:
 
     data: Path = Path("./data")
     model: str = ""
+    base_uri: str = "http://127.0.0.1:8000"
     ann_threshold: int = 50_000
     ann_nprobe: int = 32
     max_file_mb: float = 50.0
@@ -111,6 +113,10 @@ class Settings:
     @property
     def database_path(self) -> Path:
         return self.data / "reform.sqlite3"
+
+    @property
+    def graph_path(self) -> Path:
+        return self.data / "graph"
 
     @property
     def vectors_path(self) -> Path:

@@ -1,0 +1,114 @@
+"""Lookup of a document by number in any spelling: "280/QĐ-UBND", "280/QD-UBND", "qđ 280", "Quyết định số 280"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph.store import GraphStore
+from ingest.numbers import find_document_numbers, find_number_references
+from ingest.store import DocumentStore
+from reform.errors import NotFoundError, QueryError
+
+_RELATIONS = [  # (SPARQL path from the document, relation name)
+    ("eli:based_on", "based_on"),
+    ("^eli:based_on", "basis_of"),
+    ("eli:cites", "cites"),
+    ("^eli:cites", "cited_by"),
+    ("eli:implements", "implements"),
+    ("^eli:implements", "implemented_by"),
+    ("eli:amends", "amends"),
+    ("^eli:amends", "amended_by"),
+    ("eli:repeals", "repeals"),
+    ("reform:replaces", "replaces"),
+    ("reform:guides", "guides"),
+    ("eli:passed_by", "issued_by"),
+]
+
+
+def candidates(graph: GraphStore, text: str) -> list[str]:
+    """URIs of documents a typed number can mean."""
+    text = text.strip()
+    if not text or len(text) > 200:
+        raise QueryError("type a document number such as 280/QĐ-UBND (at most 200 characters)")
+    keys = {n.key for _, _, n in find_document_numbers(text)}
+    if keys:
+        values = " ".join(f'"{k}"' for k in keys)
+        rows = graph.query(
+            f"SELECT DISTINCT ?doc WHERE {{ VALUES ?key {{ {values} }} ?doc reform:numberKey ?key }} ORDER BY ?doc"
+        )
+        return [str(r[0]) for r in rows]
+    found: list[str] = []
+    for ref in find_number_references(text):
+        concept = graph.minter.document_type(ref.type_code)
+        rows = graph.query(
+            f'SELECT DISTINCT ?doc WHERE {{ ?doc reform:localNumber "{ref.number.lstrip("0") or "0"}" ; eli:type_document <{concept}> }} ORDER BY ?doc'
+        )
+        found += [str(r[0]) for r in rows if str(r[0]) not in found]
+    return found
+
+
+def describe(graph: GraphStore, store: DocumentStore, uri: str) -> dict[str, Any]:
+    """The documented `reform lookup --json` object for one document URI."""
+    facts = _first_row(
+        graph,
+        f"""SELECT ?label ?number ?type ?issuer ?date ?subject WHERE {{
+        <{uri}> skos:prefLabel ?label . OPTIONAL {{ <{uri}> eli:id_local ?number }}
+        OPTIONAL {{ <{uri}> eli:type_document/skos:prefLabel ?type }} OPTIONAL {{ <{uri}> eli:passed_by/skos:prefLabel ?issuer }}
+        OPTIONAL {{ <{uri}> eli:date_document ?date }} OPTIONAL {{ <{uri}> eli:title ?subject }} }}""",
+    )
+    if facts is None:
+        raise NotFoundError(f"no document {uri} in the graph")
+    label, number, kind, issuer, date, subject = facts
+    signer = _first_row(graph, f"SELECT ?name WHERE {{ <{uri}> reform:signer/foaf:name ?name }}")
+    mentions = []
+    rows = graph.query(f"""SELECT DISTINCT ?passage ?start ?end WHERE {{ ?a oa:hasBody <{uri}> ; oa:hasTarget ?t .
+        ?t oa:hasSource ?passage ; oa:hasSelector ?s . ?s oa:start ?start ; oa:end ?end }} ORDER BY ?passage ?start""")
+    for passage_uri, _start, _end in rows:
+        passage_id = str(passage_uri).rsplit("/", 1)[-1]
+        passage = store.get_passage(passage_id)
+        mentions.append({"document_id": passage.document_id, "passage_id": passage.id, "text": passage.text})
+    return {
+        "uri": uri,
+        "number": _str(number),
+        "type": _str(kind),
+        "issuer": _str(issuer),
+        "date": _str(date),
+        "subject": _str(subject),
+        "signer": _str(signer[0]) if signer else None,
+        "label": str(label),
+        "mentions": mentions,
+        "related": related(graph, uri),
+        "candidates": [],
+    }
+
+
+def related(graph: GraphStore, uri: str) -> list[dict[str, Any]]:
+    out = []
+    for path, relation in _RELATIONS:
+        rows = graph.query(
+            f"SELECT DISTINCT ?other ?label ?number WHERE {{ <{uri}> {path} ?other . ?other skos:prefLabel ?label . OPTIONAL {{ ?other eli:id_local ?number }} }} ORDER BY ?other"
+        )
+        out += [{"relation": relation, "uri": str(o), "number": _str(n), "label": str(lbl)} for o, lbl, n in rows]
+    rows = graph.query(f"""SELECT DISTINCT ?agency ?label WHERE {{ ?source dcterms:references <{uri}> ; reform:mentionsAgency ?agency .
+        ?agency skos:prefLabel ?label }} ORDER BY ?agency""")
+    out += [{"relation": "mentioned_with_agency", "uri": str(a), "number": None, "label": str(lbl)} for a, lbl in rows]
+    return out
+
+
+def close_matches(graph: GraphStore, text: str, limit: int = 5) -> list[str]:
+    """Labels of documents sharing the typed number's digits: the "did you mean" list."""
+    digits = "".join(c for c in text if c.isdigit())[:6]
+    if not digits:
+        return []
+    rows = graph.query(
+        f'SELECT DISTINCT ?label WHERE {{ ?doc reform:localNumber ?n ; skos:prefLabel ?label . FILTER(CONTAINS(?n, "{digits}") || CONTAINS("{digits}", ?n)) }} ORDER BY ?label LIMIT {limit}'
+    )
+    return [str(r[0]) for r in rows]
+
+
+def _first_row(graph: GraphStore, query: str):
+    return next(iter(graph.query(query)), None)
+
+
+def _str(value) -> str | None:
+    return None if value is None else str(value)

@@ -1,0 +1,293 @@
+"""Extractions to RDF: one named graph per source document, every statement with its provenance.
+
+Identity is global: a document is one node however many passages mention it (issuer + type +
+number, and year when the mentions state different years). A reference without a number that
+names the parent body ("Nghị quyết số 35 của Quốc hội") joins the numbered document of a child
+body (35/2023/UBTVQH15) with the same type and number; two full numbers never merge.
+Provenance: each fact has an oa:Annotation whose target is the passage and a TextPositionSelector
+(character offsets into the document's text); relations are reified as rdf:Statement bodies.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, ORG, QB, RDF, RDFS, SKOS, XSD
+
+from graph.agencies import Agency, agency_by_key, slugify
+from graph.extract import DocumentRef, Evidence, Extraction
+from graph.uris import ELI, OA, REFORM, SDMX_ATTRIBUTE, SDMX_DIMENSION, UriMinter
+from ingest.normalize import fold_diacritics
+from ingest.numbers import DOCUMENT_TYPES
+
+RELATION_PREDICATES = {
+    "based_on": ELI.based_on,
+    "amends": ELI.amends,
+    "repeals": ELI.repeals,
+    "implements": ELI.implements,
+    "replaces": REFORM.replaces,
+    "guides": REFORM.guides,
+    "cites": ELI.cites,
+}
+Triple = tuple
+
+
+@dataclass
+class DocumentNode:
+    """One real document after identity resolution."""
+
+    uri: URIRef
+    type_code: str | None
+    issuer: Agency | None
+    year: int | None
+    number: str
+    full_number: str | None = None
+    date: str | None = None
+    subject: str | None = None
+    written: set[str] = field(default_factory=set)
+
+
+def resolve_documents(extractions: list[Extraction], minter: UriMinter) -> dict[int, DocumentNode]:
+    """id(DocumentRef) -> its DocumentNode, across all extractions."""
+    refs = [r for x in extractions for r in ([x.itself] if x.itself else []) + x.references]
+    groups: dict[tuple, list[DocumentRef]] = defaultdict(list)
+    for ref in refs:
+        groups[ref.identity].append(ref)
+    _merge_parent_attributions(groups)
+    resolved: dict[int, DocumentNode] = {}
+    for (issuer_key, type_code, number), members in groups.items():
+        years = sorted({r.year for r in members if r.year})
+        for year in years or [None]:
+            chosen = [r for r in members if r.year == year or (r.year is None and len(years) <= 1)]
+            node = _node(chosen, issuer_key, type_code, number, year, minter)
+            for ref in chosen:
+                resolved[id(ref)] = node
+    return resolved
+
+
+def _merge_parent_attributions(groups: dict[tuple, list[DocumentRef]]) -> None:
+    for key in list(groups):
+        members = groups[key]
+        if any(r.full_number for r in members):
+            continue
+        issuer_key, type_code, number = key
+        children = [
+            k
+            for k, v in groups.items()
+            if k != key
+            and k[1:] == (type_code, number)
+            and any(r.full_number for r in v)
+            and (agency := agency_by_key(k[0])) is not None
+            and agency.parent == issuer_key
+        ]
+        if len(children) == 1:
+            groups[children[0]].extend(groups.pop(key))
+
+
+def _node(
+    refs: list[DocumentRef], issuer_key: str, type_code: str, number: str, year: int | None, minter: UriMinter
+) -> DocumentNode:
+    numbered = next((r for r in refs if r.full_number), None)
+    code = None if type_code == "?" else type_code
+    issuer = next((r.issuer for r in refs if r.issuer and r.issuer.key == issuer_key), None)
+    written_number = (numbered or refs[0]).number
+    node = DocumentNode(
+        minter.document(None if issuer_key == "?" else issuer_key, year, code, number), code, issuer, year, written_number
+    )
+    node.full_number = numbered.full_number if numbered else None
+    node.date = next((r.date for r in refs if r.date), None)
+    subjects = [r.subject for r in refs if r.subject]
+    node.subject = max(subjects, key=len) if subjects else None
+    node.written = {r.written for r in refs}
+    return node
+
+
+def label(node: DocumentNode) -> str:
+    kind = DOCUMENT_TYPES.get(node.type_code or "", "Văn bản")
+    if node.full_number:
+        return f"{kind} {node.full_number}"
+    issuer = f" của {node.issuer.label}" if node.issuer else ""
+    return f"{kind} số {node.number}{issuer}" + (f" ({node.year})" if node.year else "")
+
+
+class GraphBuilder:
+    """Collects the triples of one source document's named graph."""
+
+    def __init__(self, minter: UriMinter, extraction: Extraction, nodes: dict[int, DocumentNode]) -> None:
+        self.minter, self.extraction, self.nodes = minter, extraction, nodes
+        self.triples: list[Triple] = []
+        self.document = extraction.document
+        self.source = minter.source(self.document.id)
+
+    def add(self, s, p, o) -> None:
+        self.triples.append((s, p, o))
+
+    def build(self) -> list[Triple]:
+        self._source()
+        for ref in ([self.extraction.itself] if self.extraction.itself else []) + self.extraction.references:
+            node = self.nodes[id(ref)]
+            self._document_node(node)
+            if ref is not self.extraction.itself:
+                self.add(self.source, DCTERMS.references, node.uri)
+                self._annotate(node.uri, ref.evidence, "mention", OA.identifying)
+        for relation in self.extraction.relations:
+            self._relation(relation)
+        for mention in self.extraction.agencies:
+            self._agency(mention.agency)
+            self.add(self.source, REFORM.mentionsAgency, self.minter.agency(mention.agency.key))
+            self._annotate(self.minter.agency(mention.agency.key), mention.evidence, "agency", OA.identifying)
+        for person in self.extraction.people:
+            self._person(person)
+        if self.extraction.signer and self.extraction.itself is not None:
+            name, position = self.extraction.signer
+            signer = self.minter.person(name)
+            document = self.nodes[id(self.extraction.itself)].uri
+            self.add(signer, RDF.type, FOAF.Person)
+            self.add(signer, FOAF.name, Literal(name))
+            self.add(document, REFORM.signer, signer)
+            if position:
+                self.add(document, REFORM.signerPosition, Literal(position, lang="vi"))
+        for observation in self.extraction.observations:
+            self._observation(observation)
+        return self.triples
+
+    def _source(self) -> None:
+        d = self.document
+        self.add(self.source, RDF.type, DCTERMS.BibliographicResource)
+        self.add(self.source, DCTERMS.title, Literal(d.title, lang="vi"))
+        self.add(self.source, DCTERMS.identifier, Literal(d.id))
+        for predicate, value in ((DCTERMS.source, d.source), (DCTERMS.creator, d.author)):
+            if value:
+                self.add(self.source, predicate, Literal(value))
+        if d.date:
+            self.add(self.source, DCTERMS.date, Literal(d.date, datatype=XSD.date))
+        self.add(self.source, DCTERMS.language, Literal(d.language))
+        if self.extraction.itself is not None:
+            self.add(self.source, FOAF.primaryTopic, self.nodes[id(self.extraction.itself)].uri)
+        for passage in d.passages:
+            uri = self.minter.passage(passage.id)
+            self.add(uri, RDF.type, REFORM.Passage)
+            self.add(uri, DCTERMS.isPartOf, self.source)
+            self.add(uri, REFORM.start, Literal(passage.start))
+            self.add(uri, REFORM.end, Literal(passage.end))
+            if passage.path:
+                self.add(uri, REFORM.structuralPath, Literal(passage.path_label, lang="vi"))
+            if self.extraction.itself is not None and passage.path and passage.path[-1].startswith("Điều"):
+                part = URIRef(f"{self.nodes[id(self.extraction.itself)].uri}/{slugify(passage.path[-1])}")
+                self.add(part, RDF.type, ELI.LegalResourceSubdivision)
+                self.add(part, ELI.is_part_of, self.nodes[id(self.extraction.itself)].uri)
+                self.add(self.nodes[id(self.extraction.itself)].uri, ELI.has_part, part)
+                self.add(part, RDFS.label, Literal(passage.path[-1], lang="vi"))
+                self.add(part, REFORM.passage, uri)
+
+    def _document_node(self, node: DocumentNode) -> None:
+        self.add(node.uri, RDF.type, ELI.LegalResource)
+        self.add(node.uri, SKOS.prefLabel, Literal(label(node), lang="vi"))
+        self.add(node.uri, REFORM.localNumber, Literal(node.number.lstrip("0") or "0"))
+        if node.full_number:
+            self.add(node.uri, ELI.id_local, Literal(node.full_number))
+            self.add(node.uri, REFORM.numberKey, Literal(fold_diacritics(node.full_number).upper()))
+        for written in sorted(node.written):
+            self.add(node.uri, SKOS.altLabel, Literal(written, lang="vi"))
+        if node.type_code:
+            concept = self.minter.document_type(node.type_code)
+            self.add(node.uri, ELI.type_document, concept)
+            self.add(concept, RDF.type, SKOS.Concept)
+            self.add(concept, SKOS.prefLabel, Literal(DOCUMENT_TYPES.get(node.type_code, node.type_code), lang="vi"))
+            self.add(concept, SKOS.notation, Literal(node.type_code))
+        if node.issuer:
+            self._agency(node.issuer)
+            self.add(node.uri, ELI.passed_by, self.minter.agency(node.issuer.key))
+        if node.date:
+            self.add(node.uri, ELI.date_document, Literal(node.date, datatype=XSD.date))
+        if node.year:
+            self.add(node.uri, REFORM.year, Literal(node.year))
+        if node.subject:
+            self.add(node.uri, ELI.title, Literal(node.subject, lang="vi"))
+
+    def _agency(self, agency: Agency) -> None:
+        uri = self.minter.agency(agency.key)
+        self.add(uri, RDF.type, ORG.Organization)
+        self.add(uri, SKOS.prefLabel, Literal(agency.label, lang="vi"))
+        for alt in agency.alt_labels:
+            self.add(uri, SKOS.altLabel, Literal(alt, lang="vi"))
+        if agency.parent and (parent := agency_by_key(agency.parent)):
+            self.add(uri, ORG.subOrganizationOf, self.minter.agency(parent.key))
+            self._agency(parent)
+        if agency.area:
+            area = self.minter.area(agency.area.name)
+            self.add(uri, REFORM.area, area)
+            self.add(area, RDFS.label, Literal(agency.area.name, lang="vi"))
+            if agency.area.parent:
+                self.add(area, REFORM.within, self.minter.area(agency.area.parent))
+
+    def _relation(self, relation) -> None:
+        source, target = self.nodes[id(relation.source)].uri, self.nodes[id(relation.target)].uri
+        predicate = RELATION_PREDICATES[relation.relation]
+        self.add(source, predicate, target)
+        evidence = relation.evidence
+        statement = URIRef(
+            f"{self.minter.annotation(evidence.passage_id, evidence.start, evidence.end, relation.relation)}/statement"
+        )
+        self.add(statement, RDF.type, RDF.Statement)
+        self.add(statement, RDF.subject, source)
+        self.add(statement, RDF.predicate, predicate)
+        self.add(statement, RDF.object, target)
+        self._annotate(statement, relation.evidence, relation.relation, OA.linking)
+
+    def _person(self, person) -> None:
+        uri = self.minter.person(person.name)
+        self.add(uri, RDF.type, FOAF.Person)
+        self.add(uri, FOAF.name, Literal(person.name))
+        membership = URIRef(f"{uri}/membership/{person.agency.key}")
+        self.add(membership, RDF.type, ORG.Membership)
+        self.add(membership, ORG.member, uri)
+        self.add(membership, ORG.organization, self.minter.agency(person.agency.key))
+        self.add(membership, ORG.role, Literal(person.role, lang="vi"))
+        self._agency(person.agency)
+        self._annotate(membership, person.evidence, "membership", OA.identifying)
+
+    def _observation(self, observation) -> None:
+        key = observation.indicator.key
+        uri = self.minter.observation(key, observation.area.name, observation.year)
+        dataset, indicator = self.minter.dataset(key), self.minter.indicator(key)
+        self.add(indicator, RDF.type, SKOS.Concept)
+        self.add(indicator, SKOS.prefLabel, Literal(observation.indicator.label, lang="vi"))
+        for alt in observation.indicator.alt_labels:
+            self.add(indicator, SKOS.altLabel, Literal(alt, lang="vi"))
+        self.add(dataset, RDF.type, QB.DataSet)
+        self.add(dataset, REFORM.indicator, indicator)
+        self.add(uri, RDF.type, QB.Observation)
+        self.add(uri, QB.dataSet, dataset)
+        self.add(uri, REFORM.indicator, indicator)
+        self.add(uri, SDMX_DIMENSION.refArea, self.minter.area(observation.area.name))
+        self.add(self.minter.area(observation.area.name), RDFS.label, Literal(observation.area.name, lang="vi"))
+        if observation.year:
+            self.add(uri, SDMX_DIMENSION.refPeriod, Literal(str(observation.year), datatype=XSD.gYear))
+        if observation.value is not None:
+            self.add(uri, REFORM.value, Literal(observation.value, datatype=XSD.decimal))
+            self.add(uri, SDMX_ATTRIBUTE.unitMeasure, REFORM[observation.unit])
+        if observation.scale:
+            self.add(uri, REFORM.scale, Literal(observation.scale))
+        if observation.rank is not None:
+            self.add(uri, REFORM.rank, Literal(observation.rank))
+            self.add(uri, REFORM.rankOutOf, Literal(observation.rank_of))
+        evidence = Evidence(observation.document_id, observation.passage_id, observation.start, observation.end)
+        self._annotate(uri, evidence, "observation", OA.identifying)
+
+    def _annotate(self, body, evidence: Evidence, what: str, motivation) -> None:
+        annotation = self.minter.annotation(evidence.passage_id, evidence.start, evidence.end, what)
+        target, selector = URIRef(f"{annotation}/target"), URIRef(f"{annotation}/selector")
+        self.add(annotation, RDF.type, OA.Annotation)
+        self.add(annotation, OA.motivatedBy, motivation)
+        self.add(annotation, OA.hasBody, body)
+        self.add(annotation, OA.hasTarget, target)
+        self.add(annotation, DCTERMS.source, self.source)
+        self.add(target, OA.hasSource, self.minter.passage(evidence.passage_id))
+        self.add(target, OA.hasSelector, selector)
+        self.add(selector, RDF.type, OA.TextPositionSelector)
+        self.add(selector, OA.start, Literal(evidence.start))
+        self.add(selector, OA.end, Literal(evidence.end))
+        self.add(selector, OA.exact, Literal(self.document.text[evidence.start : evidence.end], lang="vi"))

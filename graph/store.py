@@ -1,0 +1,110 @@
+"""The graph store: Oxigraph on disk behind rdflib's Dataset API, one named graph per source document.
+
+Queries see the union of all named graphs as their default graph (decided once, here, for the
+CLI and the endpoint alike). A document's graph is replaced by one SPARQL update (DROP GRAPH +
+INSERT DATA), which Oxigraph applies atomically. The index catches up with the document store by
+generation, like the search indexes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from rdflib import Dataset, URIRef
+
+from graph.extract import extract
+from graph.rdf import GraphBuilder, resolve_documents
+from graph.uris import PREFIXES, UriMinter
+from ingest.store import DocumentStore
+from reform.errors import QueryError
+
+_SCHEMA = "CREATE TABLE IF NOT EXISTS graph_documents (document_id TEXT PRIMARY KEY, digest TEXT NOT NULL);"
+
+
+class GraphStore:
+    """rdflib Dataset over a persistent Oxigraph store."""
+
+    def __init__(self, path: Path, minter: UriMinter) -> None:
+        self.path, self.minter = Path(path), minter
+        self.path.mkdir(parents=True, exist_ok=True)
+        self.dataset = Dataset(store="Oxigraph", default_union=True)
+        self.dataset.open(str(self.path))
+        for prefix, namespace in PREFIXES.items():
+            self.dataset.bind(prefix, namespace)
+
+    def close(self) -> None:
+        self.dataset.close()
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def replace_graph(self, document_id: str, triples: list[tuple]) -> None:
+        graph = self.minter.graph(document_id)
+        body = " .\n".join(" ".join(term.n3() for term in triple) for triple in triples)
+        self.dataset.update(f"DROP SILENT GRAPH {graph.n3()} ;\nINSERT DATA {{ GRAPH {graph.n3()} {{\n{body} .\n}} }}")
+
+    def drop_graph(self, document_id: str) -> None:
+        self.dataset.update(f"DROP SILENT GRAPH {self.minter.graph(document_id).n3()}")
+
+    def query(self, sparql: str):
+        """Run a SPARQL query over the union of all documents' graphs (rdflib Result)."""
+        try:
+            return self.dataset.query(sparql, initNs={prefix: str(ns) for prefix, ns in PREFIXES.items()})
+        except SyntaxError as exc:
+            raise QueryError(f"malformed SPARQL: {exc}") from None
+        except ValueError as exc:
+            raise QueryError(f"SPARQL error: {exc}") from None
+
+    def __len__(self) -> int:
+        return len(self.dataset)
+
+    def graphs(self) -> list[URIRef]:
+        return [g.identifier for g in self.dataset.graphs() if isinstance(g.identifier, URIRef)]
+
+
+class GraphIndex:
+    """Keeps the graph in step with the document store (an ingest hook)."""
+
+    name = "graph"
+
+    def __init__(self, store: DocumentStore, graph: GraphStore) -> None:
+        self.store, self.graph = store, graph
+        store.db.executescript(_SCHEMA)
+
+    def after_ingest(self, store: DocumentStore, report: object) -> None:
+        self.sync()
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.store.get_meta("graph_generation") == str(self.store.generation)
+
+    def sync(self) -> int:
+        """Re-extract every document (identity is global), replace the graphs whose triples changed."""
+        if self.up_to_date:
+            return 0
+        documents = [self.store.get_document(d.id) for d in self.store.documents()]
+        extractions = [extract(d) for d in documents]
+        nodes = resolve_documents(extractions, self.graph.minter)
+        known = dict(self.store.db.execute("SELECT document_id, digest FROM graph_documents").fetchall())
+        changed = 0
+        with self.store.transaction():
+            for extraction in extractions:
+                triples = sorted(
+                    set(GraphBuilder(self.graph.minter, extraction, nodes).build()), key=lambda t: tuple(x.n3() for x in t)
+                )
+                digest = hashlib.sha1("\n".join(" ".join(x.n3() for x in t) for t in triples).encode()).hexdigest()
+                document_id = extraction.document.id
+                if known.pop(document_id, None) != digest:
+                    self.graph.replace_graph(document_id, triples)
+                    self.store.db.execute("INSERT OR REPLACE INTO graph_documents VALUES (?, ?)", (document_id, digest))
+                    changed += 1
+            for removed in known:
+                self.graph.drop_graph(removed)
+                self.store.db.execute("DELETE FROM graph_documents WHERE document_id = ?", (removed,))
+                changed += 1
+            self.store.set_meta("graph_generation", str(self.store.generation))
+        return changed

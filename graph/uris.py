@@ -1,0 +1,95 @@
+"""Namespaces and URI minting: the one module that decides what things are called in RDF.
+
+URIs are readable and stable across re-ingests and machines, in the spirit of legislation.gov.uk:
+  {base}/id/document/{issuer}/{year|unknown}/{type}-{number}   e.g. …/id/document/ubnd-ha-noi/2023/qd-280
+  {base}/id/agency/{key}            {base}/id/indicator/{key}     {base}/id/area/{slug}
+  {base}/id/observation/{indicator}/{area}/{year}                {base}/id/person/{slug}
+  {base}/id/source/{document id}    {base}/id/passage/{passage id}   {base}/graph/{document id}
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, QB, RDF, RDFS, SKOS, XSD
+
+from graph.agencies import slugify
+
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+OA = Namespace("http://www.w3.org/ns/oa#")
+SDMX_DIMENSION = Namespace("http://purl.org/linked-data/sdmx/2009/dimension#")
+SDMX_ATTRIBUTE = Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
+REFORM = Namespace("https://reform-kg.example/ontology#")
+
+PREFIXES = {
+    "eli": ELI,
+    "org": ORG,
+    "qb": QB,
+    "skos": SKOS,
+    "dcterms": DCTERMS,
+    "prov": PROV,
+    "oa": OA,
+    "foaf": FOAF,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "xsd": XSD,
+    "sdmx-dimension": SDMX_DIMENSION,
+    "sdmx-attribute": SDMX_ATTRIBUTE,
+    "reform": REFORM,
+}
+DEFAULT_BASE = "http://127.0.0.1:8000"
+
+
+class UriMinter:
+    """Mints every URI of the graph under one base (REFORM_BASE_URI)."""
+
+    def __init__(self, base: str = DEFAULT_BASE) -> None:
+        self.base = base.rstrip("/")
+
+    def _uri(self, *parts: str) -> URIRef:
+        return URIRef("/".join([self.base, *parts]))
+
+    def document(self, issuer_key: str | None, year: int | None, type_code: str | None, number: str) -> URIRef:
+        kind = slugify(type_code or "vb")
+        return self._uri(
+            "id",
+            "document",
+            issuer_key or "unknown-issuer",
+            str(year) if year else "unknown",
+            f"{kind}-{number.lstrip('0') or '0'}",
+        )
+
+    def agency(self, key: str) -> URIRef:
+        return self._uri("id", "agency", key)
+
+    def area(self, name: str) -> URIRef:
+        return self._uri("id", "area", slugify(name))
+
+    def person(self, name: str) -> URIRef:
+        return self._uri("id", "person", slugify(name))
+
+    def indicator(self, key: str) -> URIRef:
+        return self._uri("id", "indicator", key)
+
+    def dataset(self, key: str) -> URIRef:
+        return self._uri("id", "dataset", key)
+
+    def observation(self, indicator: str, area: str, year: int | None) -> URIRef:
+        return self._uri("id", "observation", indicator, slugify(area), str(year) if year else "unknown")
+
+    def document_type(self, code: str) -> URIRef:
+        return self._uri("id", "type", slugify(code))
+
+    def source(self, document_id: str) -> URIRef:
+        return self._uri("id", "source", document_id)
+
+    def passage(self, passage_id: str) -> URIRef:
+        return self._uri("id", "passage", passage_id)
+
+    def annotation(self, passage_id: str, start: int, end: int, what: str) -> URIRef:
+        return self._uri("id", "annotation", passage_id, f"{start}-{end}-{slugify(what)}")
+
+    def graph(self, document_id: str) -> URIRef:
+        return self._uri("graph", document_id)
+
+    def is_ours(self, uri: str) -> bool:
+        return uri.startswith(self.base + "/")
