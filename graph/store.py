@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pyoxigraph
+from oxrdflib import OxigraphStore
 from rdflib import Dataset, URIRef
 
 from graph.extract import extract
@@ -28,13 +30,16 @@ class GraphStore:
     def __init__(self, path: Path, minter: UriMinter) -> None:
         self.path, self.minter = Path(path), minter
         self.path.mkdir(parents=True, exist_ok=True)
-        self.dataset = Dataset(store="Oxigraph", default_union=True)
-        self.dataset.open(str(self.path))
+        # Writes go to Oxigraph's own SPARQL engine: rdflib's update() would first build its Python
+        # algebra for the INSERT DATA block, quadratic in its size (measured 9 s for 2,000 triples).
+        self.oxigraph = pyoxigraph.Store(str(self.path))
+        self.dataset = Dataset(store=OxigraphStore(store=self.oxigraph), default_union=True)
         for prefix, namespace in PREFIXES.items():
             self.dataset.bind(prefix, namespace)
 
     def close(self) -> None:
-        self.dataset.close()
+        self.oxigraph.flush()
+        del self.oxigraph
 
     def __enter__(self) -> GraphStore:
         return self
@@ -45,10 +50,10 @@ class GraphStore:
     def replace_graph(self, document_id: str, triples: list[tuple]) -> None:
         graph = self.minter.graph(document_id)
         body = " .\n".join(" ".join(term.n3() for term in triple) for triple in triples)
-        self.dataset.update(f"DROP SILENT GRAPH {graph.n3()} ;\nINSERT DATA {{ GRAPH {graph.n3()} {{\n{body} .\n}} }}")
+        self.oxigraph.update(f"DROP SILENT GRAPH {graph.n3()} ;\nINSERT DATA {{ GRAPH {graph.n3()} {{\n{body} .\n}} }}")
 
     def drop_graph(self, document_id: str) -> None:
-        self.dataset.update(f"DROP SILENT GRAPH {self.minter.graph(document_id).n3()}")
+        self.oxigraph.update(f"DROP SILENT GRAPH {self.minter.graph(document_id).n3()}")
 
     def query(self, sparql: str):
         """Run a SPARQL query over the union of all documents' graphs (rdflib Result)."""

@@ -192,3 +192,11 @@ def test_lookup_cli_accepts_every_spelling_and_prints_the_documented_json(tmp_pa
         "sparql", "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a eli:LegalResource }", "--format", "csv", data=data
     )
     assert sparql.stdout.split()[-1] == "26"  # 23 numbered + 3 unnumbered (NQ 18, NQ 01, Đề án 06)
+
+
+@pytest.mark.parametrize(
+    "path", sorted((__import__("pathlib").Path(__file__).parent.parent / "graph" / "queries").glob("*.rq")), ids=lambda p: p.stem
+)
+def test_readme_example_queries_run_on_the_shipped_corpus(graph_env, path):
+    results = rows(graph_env[2], path.read_text(encoding="utf-8"))
+    assert results, f"{path.name} returned nothing"
