@@ -33,6 +33,7 @@ lint: setup
 bench: setup
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/graph.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

@@ -9,19 +9,26 @@ generation, like the search indexes.
 from __future__ import annotations
 
 import hashlib
+import pickle
+from dataclasses import replace
 from pathlib import Path
 
 import pyoxigraph
 from oxrdflib import OxigraphStore
 from rdflib import Dataset, URIRef
 
-from graph.extract import extract
+from graph.extract import Extraction, extract
 from graph.rdf import GraphBuilder, resolve_documents
 from graph.uris import PREFIXES, UriMinter
 from ingest.store import DocumentStore
 from reform.errors import QueryError
 
-_SCHEMA = "CREATE TABLE IF NOT EXISTS graph_documents (document_id TEXT PRIMARY KEY, digest TEXT NOT NULL);"
+# Bump when extraction or rendering changes: cached extractions and rendered graphs are redone.
+EXTRACTION_VERSION = "1"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS graph_documents (document_id TEXT PRIMARY KEY, digest TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS graph_extractions (document_id TEXT PRIMARY KEY, signature TEXT NOT NULL, payload BLOB NOT NULL);
+"""
 
 
 class GraphStore:
@@ -88,28 +95,73 @@ class GraphIndex:
         return self.store.get_meta("graph_generation") == str(self.store.generation)
 
     def sync(self) -> int:
-        """Re-extract every document (identity is global), replace the graphs whose triples changed."""
+        """Bring the graph to the store's generation; returns the number of graphs replaced or dropped.
+
+        Identity is global (a mention elsewhere can give a document node its year), so references are
+        resolved across all documents; but a document's graph is rendered again only when its own
+        extraction changed or one of its references now resolves to another URI. Extractions are
+        cached per document signature, so unchanged documents are not re-read.
+        """
         if self.up_to_date:
             return 0
-        documents = [self.store.get_document(d.id) for d in self.store.documents()]
-        extractions = [extract(d) for d in documents]
+        extractions = self._extractions()
         nodes = resolve_documents(extractions, self.graph.minter)
         known = dict(self.store.db.execute("SELECT document_id, digest FROM graph_documents").fetchall())
         changed = 0
         with self.store.transaction():
             for extraction in extractions:
+                document_id = extraction.document.id
+                digest = _identity_digest(extraction, nodes)
+                if known.pop(document_id, None) == digest:
+                    continue
                 triples = sorted(
                     set(GraphBuilder(self.graph.minter, extraction, nodes).build()), key=lambda t: tuple(x.n3() for x in t)
                 )
-                digest = hashlib.sha1("\n".join(" ".join(x.n3() for x in t) for t in triples).encode()).hexdigest()
-                document_id = extraction.document.id
-                if known.pop(document_id, None) != digest:
-                    self.graph.replace_graph(document_id, triples)
-                    self.store.db.execute("INSERT OR REPLACE INTO graph_documents VALUES (?, ?)", (document_id, digest))
-                    changed += 1
+                self.graph.replace_graph(document_id, triples)
+                self.store.db.execute("INSERT OR REPLACE INTO graph_documents VALUES (?, ?)", (document_id, digest))
+                changed += 1
             for removed in known:
                 self.graph.drop_graph(removed)
                 self.store.db.execute("DELETE FROM graph_documents WHERE document_id = ?", (removed,))
+                self.store.db.execute("DELETE FROM graph_extractions WHERE document_id = ?", (removed,))
                 changed += 1
             self.store.set_meta("graph_generation", str(self.store.generation))
         return changed
+
+    def _extractions(self) -> list[Extraction]:
+        """Every document's extraction: from the cache when its signature is unchanged."""
+        signatures = self.store.document_signatures()
+        cached = {
+            d: (sig, payload)
+            for d, sig, payload in self.store.db.execute("SELECT document_id, signature, payload FROM graph_extractions")
+        }
+        extractions, fresh = [], []
+        for document_id in sorted(signatures):
+            document = self.store.get_document(document_id)
+            hit = cached.get(document_id)
+            if hit and hit[0] == f"{signatures[document_id]}:{EXTRACTION_VERSION}":
+                extraction = pickle.loads(hit[1])
+                extraction.document = document
+            else:
+                extraction = extract(document)
+                fresh.append(extraction)
+            extractions.append(extraction)
+        with self.store.transaction():
+            for extraction in fresh:
+                document_id = extraction.document.id
+                payload = pickle.dumps(replace(extraction, document=None))
+                self.store.db.execute(
+                    "INSERT OR REPLACE INTO graph_extractions VALUES (?, ?, ?)",
+                    (document_id, f"{signatures[document_id]}:{EXTRACTION_VERSION}", payload),
+                )
+        return extractions
+
+
+def _identity_digest(extraction: Extraction, nodes: dict) -> str:
+    """What a document's graph depends on: its own content and the URIs its references resolve to."""
+    refs = ([extraction.itself] if extraction.itself else []) + extraction.references
+    parts = [extraction.document.id, extraction.document.file_hash, EXTRACTION_VERSION]
+    parts += [
+        f"{ref.written}@{ref.evidence.start}->{nodes[id(ref)].uri}|{nodes[id(ref)].date}|{nodes[id(ref)].subject}" for ref in refs
+    ]
+    return hashlib.sha1("\n".join(parts).encode()).hexdigest()

@@ -161,7 +161,8 @@ def test_reingest_replaces_exactly_that_documents_graph(graph_env):
     original = target.read_text(encoding="utf-8")
     try:
         target.write_text(original.replace("Báo cáo số 175/BC-UBND", "Báo cáo số 176/BC-UBND"), encoding="utf-8")
-        ingest_paths([corpus], store=store, settings=settings, hooks=[index], progress=False)
+        ingest_paths([corpus], store=store, settings=settings, progress=False)
+        assert index.sync() == 1  # only 002's graph is rendered and replaced
         numbers = {r[0] for r in rows(graph, "SELECT DISTINCT ?n WHERE { ?d eli:id_local ?n }")}
         assert "176/BC-UBND" in numbers and "175/BC-UBND" not in numbers and "280/QĐ-UBND" in numbers
         assert {str(g) for g in graph.graphs()} == before
