@@ -137,7 +137,6 @@ def main() -> None:
             *timed_queries(native_run, hop_queries),
             *timed_queries(native_run, lookup_queries),
         )
-        del native
 
         started = time.perf_counter()
         store = pyoxigraph.Store(str(work / "oxrdflib"))
