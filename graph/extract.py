@@ -107,6 +107,14 @@ class PersonMention:
     evidence: Evidence
 
 
+@dataclass(frozen=True)
+class Task:
+    """One item of a plan's "Nhiệm vụ" section."""
+
+    text: str
+    evidence: Evidence
+
+
 @dataclass
 class Extraction:
     document: Document
@@ -117,6 +125,7 @@ class Extraction:
     people: list[PersonMention] = field(default_factory=list)
     itself: DocumentRef | None = None  # a formal document's own identity
     signer: tuple[str, str] | None = None  # (name, position) under a formal document
+    tasks: list[Task] = field(default_factory=list)  # what a plan sets out to do
 
 
 def extract(document: Document, *, area: Area = HA_NOI) -> Extraction:
@@ -132,10 +141,13 @@ def extract(document: Document, *, area: Area = HA_NOI) -> Extraction:
             result.people += _people(sentence, span.start, passage, document.id, area)
         result.observations += find_observations(document, passage, area)
         result.agencies += _agencies(document.text, passage, area)
-    if document.kind == "legal" and document.number:
+    if document.number:
         result.itself = _itself(document, area)
         result.relations += _legal_bases(document, result.itself, result.references)
+        result.relations += _title_relations(document, result.itself, result.references)
         result.signer = _signer(document)
+        if result.itself.type_code in PLAN_TYPES:
+            result.tasks = _tasks(document)
     return result
 
 
@@ -262,6 +274,51 @@ def _legal_bases(document: Document, itself: DocumentRef, refs: list[DocumentRef
         ):
             relations.append(Relation(itself, "based_on", ref, ref.evidence))
     return relations
+
+
+PLAN_TYPES = ("KH", "CTR", "DA")
+_TITLE_WORD = re.compile(r"^(?:QUYẾT ĐỊNH|KẾ HOẠCH|CHƯƠNG TRÌNH|ĐỀ ÁN|NGHỊ QUYẾT|CHỈ THỊ|THÔNG TƯ|NGHỊ ĐỊNH|BÁO CÁO)$")
+_BULLET = re.compile(r"^[-+•]\s+")
+
+
+def _title_relations(document: Document, itself: DocumentRef, refs: list[DocumentRef]) -> list[Relation]:
+    """The title says what the document does to another: "Triển khai thực hiện Quyết định số 280/QĐ-UBND"."""
+    lines = document.text[:3000].split("\n")
+    offset, title_start, title_end = 0, None, None
+    for line in lines:
+        if title_start is None and _TITLE_WORD.match(line.strip()):
+            title_start = offset + len(line) + 1
+        elif title_start is not None and (not line.strip() or line.startswith("Căn cứ")):
+            title_end = offset
+            break
+        offset += len(line) + 1
+    if title_start is None or title_end is None:
+        return []
+    relations = []
+    for ref in refs:
+        if title_start <= ref.evidence.start < title_end:
+            before = fold_diacritics(document.text[title_start : ref.evidence.start]).lower()
+            for pattern, relation in _RELATION_VERBS:
+                if pattern.search(before):
+                    relations.append(Relation(itself, relation, ref, ref.evidence))
+                    break
+    return relations
+
+
+def _tasks(document: Document) -> list[Task]:
+    """Bullet items in the passages of a plan's "Nhiệm vụ" sections."""
+    tasks = []
+    for passage in document.passages:
+        if not any("nhiem vu" in fold_diacritics(part).lower() for part in passage.path):
+            continue
+        cursor = passage.start
+        for line in document.text[passage.start : passage.end].split("\n"):
+            if bullet := _BULLET.match(line):
+                text = line[bullet.end() :].strip().rstrip(";.")
+                start = cursor + bullet.end()
+                tasks.append(Task(text, Evidence(document.id, passage.id, start, start + len(text))))
+            cursor += len(line) + 1
+    return tasks
 
 
 _POSITION = re.compile(

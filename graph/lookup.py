@@ -22,6 +22,7 @@ _RELATIONS = [  # (SPARQL path from the document, relation name)
     ("reform:replaces", "replaces"),
     ("reform:guides", "guides"),
     ("eli:passed_by", "issued_by"),
+    ("reform:task", "task"),
 ]
 
 
@@ -86,7 +87,7 @@ def related(graph: GraphStore, uri: str) -> list[dict[str, Any]]:
     out = []
     for path, relation in _RELATIONS:
         rows = graph.query(
-            f"SELECT DISTINCT ?other ?label ?number WHERE {{ <{uri}> {path} ?other . ?other skos:prefLabel ?label . OPTIONAL {{ ?other eli:id_local ?number }} }} ORDER BY ?other"
+            f"SELECT DISTINCT ?other ?label ?number WHERE {{ <{uri}> {path} ?other . ?other skos:prefLabel|rdfs:label ?label . OPTIONAL {{ ?other eli:id_local ?number }} }} ORDER BY ?other"
         )
         out += [{"relation": relation, "uri": str(o), "number": _str(n), "label": str(lbl)} for o, lbl, n in rows]
     rows = graph.query(f"""SELECT DISTINCT ?agency ?label WHERE {{ ?source dcterms:references <{uri}> ; reform:mentionsAgency ?agency .

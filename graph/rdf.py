@@ -17,7 +17,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, QB, RDF, RDFS, SKOS, XSD
 
 from graph.agencies import Agency, agency_by_key, slugify
-from graph.extract import DocumentRef, Evidence, Extraction
+from graph.extract import PLAN_TYPES, DocumentRef, Evidence, Extraction
 from graph.uris import ELI, OA, REFORM, SDMX_ATTRIBUTE, SDMX_DIMENSION, UriMinter
 from ingest.normalize import fold_diacritics
 from ingest.numbers import DOCUMENT_TYPES
@@ -140,6 +140,14 @@ class GraphBuilder:
             self._annotate(self.minter.agency(mention.agency.key), mention.evidence, "agency", OA.identifying)
         for person in self.extraction.people:
             self._person(person)
+        for number, task in enumerate(self.extraction.tasks, start=1):
+            plan = self.nodes[id(self.extraction.itself)].uri
+            uri = URIRef(f"{plan}/task/{number}")
+            self.add(uri, RDF.type, REFORM.Task)
+            self.add(uri, RDFS.label, Literal(task.text, lang="vi"))
+            self.add(uri, REFORM.taskOf, plan)
+            self.add(plan, REFORM.task, uri)
+            self._annotate(uri, task.evidence, "task", OA.identifying)
         if self.extraction.signer and self.extraction.itself is not None:
             name, position = self.extraction.signer
             signer = self.minter.person(name)
@@ -184,6 +192,8 @@ class GraphBuilder:
 
     def _document_node(self, node: DocumentNode) -> None:
         self.add(node.uri, RDF.type, ELI.LegalResource)
+        if node.type_code in PLAN_TYPES:
+            self.add(node.uri, RDF.type, REFORM.Plan)
         self.add(node.uri, SKOS.prefLabel, Literal(label(node), lang="vi"))
         self.add(node.uri, REFORM.localNumber, Literal(node.number.lstrip("0") or "0"))
         if node.full_number:

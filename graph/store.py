@@ -24,7 +24,7 @@ from ingest.store import DocumentStore
 from reform.errors import QueryError
 
 # Bump when extraction or rendering changes: cached extractions and rendered graphs are redone.
-EXTRACTION_VERSION = "1"
+EXTRACTION_VERSION = "2"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS graph_documents (document_id TEXT PRIMARY KEY, digest TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS graph_extractions (document_id TEXT PRIMARY KEY, signature TEXT NOT NULL, payload BLOB NOT NULL);

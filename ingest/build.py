@@ -9,16 +9,16 @@ from pathlib import Path
 from typing import Any
 
 from ingest.article import clean_article
-from ingest.chunking import chunk_article_text
+from ingest.chunking import chunk_article_text, chunk_formal_text
 from ingest.dates import parse_date
 from ingest.document import Document, Passage
-from ingest.legal import chunk_legal_text, is_legal_text, parse_legal_header
+from ingest.legal import chunk_legal_text, has_formal_header, is_legal_text, parse_legal_header
 from ingest.normalize import fold_diacritics, has_vietnamese_diacritics, normalize_text
 from ingest.readers import reader_for
 from reform.errors import IngestError
 
 # Bump when reading, cleaning or chunking changes: unchanged files are then processed again.
-INGEST_VERSION = "1"
+INGEST_VERSION = "2"
 
 
 def file_hash(data: bytes) -> str:
@@ -38,12 +38,13 @@ def build_document(
     raw = reader_for(path.suffix)(data)
     text = normalize_text(raw.text)
     legal = is_legal_text(text)
-    cleaned = clean_article(text, take_title=not legal)
+    formal = legal or has_formal_header(text)  # plans and reports have the header but no Điều
+    cleaned = clean_article(text, take_title=not formal)
     text = cleaned.text
     if not text.strip():
         raise IngestError("no text left after removing site boilerplate")
-    header = parse_legal_header(text) if legal else None
-    chunker = chunk_legal_text if legal else chunk_article_text
+    header = parse_legal_header(text) if formal else None
+    chunker = chunk_legal_text if legal else chunk_formal_text if formal else chunk_article_text
     chunks = chunker(text, max_words=max_words, min_words=min_words)
     passages = tuple(
         Passage(f"{document_id}-p{seq:04d}", document_id, seq, c.start, c.end, text[c.start : c.end], c.heading, c.path)
@@ -73,7 +74,7 @@ def build_document(
         source=manifest.get("source") or cleaned.source or raw.hints.get("source"),
         author=manifest.get("author") or cleaned.author or raw.hints.get("author"),
         language=guess_language(text),
-        kind="legal" if legal else "article",
+        kind="legal" if legal else "formal" if formal else "article",
         number=header.number if header else None,
         metadata=metadata,
     )

@@ -1,14 +1,32 @@
-"""Passages for articles and reports: sections by heading, blocks packed to retrieval size.
+"""Passages for articles, reports and plans: sections by heading, blocks packed to retrieval size.
 
-Formal legal documents are chunked along their own structure by ingest.legal instead.
+Formal documents with articles (Điều) are chunked along that structure by ingest.legal instead;
+formal documents without them (plans, reports) keep their header and "Nơi nhận" as passages of their own.
 """
 
 from __future__ import annotations
 
-from ingest.blocks import Block, Chunk, pack_blocks, split_blocks
+import re
+
+from ingest.blocks import Block, Chunk, iter_lines, pack_blocks, split_blocks
+
+_SECTION_START = re.compile(r"^(?:[IVXLC]+\.|Phần\s+[IVXLC\d]+)\s")
 
 
-def chunk_article_text(text: str, *, max_words: int, min_words: int) -> list[Chunk]:
+def chunk_formal_text(text: str, *, max_words: int, min_words: int) -> list[Chunk]:
+    """A formal document without articles (plan, report): preamble, sections, then "Nơi nhận"."""
+    from ingest.legal import PREAMBLE, RECIPIENTS
+
+    first_section = next((s for s, e in iter_lines(text) if _SECTION_START.match(text[s:e])), len(text))
+    recipients = next((s for s, e in iter_lines(text, first_section) if text[s:e].startswith("Nơi nhận")), len(text))
+    preamble = pack_blocks(text, split_blocks(text, 0, first_section), max_words=max_words, min_words=min_words)
+    chunks = [Chunk(span.start, span.end, PREAMBLE, (PREAMBLE,)) for span in preamble]
+    chunks += chunk_article_text(text, max_words=max_words, min_words=min_words, start=first_section, end=recipients)
+    tail = pack_blocks(text, split_blocks(text, recipients, len(text)), max_words=max_words, min_words=min_words)
+    return chunks + [Chunk(span.start, span.end, RECIPIENTS, (RECIPIENTS,)) for span in tail]
+
+
+def chunk_article_text(text: str, *, max_words: int, min_words: int, start: int = 0, end: int | None = None) -> list[Chunk]:
     """Chunks that never cross a heading; each carries the heading trail above it.
 
     >>> t = "I. Phần một\\n\\nĐoạn thứ nhất.\\n\\n1. Mục con\\n\\nĐoạn thứ hai."
@@ -25,7 +43,7 @@ def chunk_article_text(text: str, *, max_words: int, min_words: int) -> list[Chu
             chunks.append(Chunk(span.start, span.end, path[-1] if path else None, path))
         section.clear()
 
-    for block in split_blocks(text):
+    for block in split_blocks(text, start, end):
         if block.kind != "heading":
             section.append(block)
             continue

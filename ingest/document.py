@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-DOCUMENT_KINDS = ("article", "legal")
+DOCUMENT_KINDS = ("article", "formal", "legal")  # legal: has articles (Điều); formal: header, no articles
 
 
 @dataclass(frozen=True)

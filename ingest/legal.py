@@ -64,6 +64,12 @@ def is_legal_text(text: str) -> bool:
     return articles >= 2 or (articles == 1 and "Căn cứ" in text[:5000])
 
 
+def has_formal_header(text: str) -> bool:
+    """A formal document (decision, plan, report …) opens with "Số: …" and a type line (KẾ HOẠCH …)."""
+    header = parse_legal_header(text)
+    return header.number is not None and header.title is not None
+
+
 def parse_legal_header(text: str) -> LegalHeader:
     """Number ("Số: …"), date ("Hà Nội, ngày … tháng … năm …") and title from the first lines.
 

@@ -46,6 +46,7 @@ def graph_env(tmp_path_factory):
     folder = tmp_path_factory.mktemp("graph-corpus")
     shutil.copytree(CORPUS, folder / "corpus")
     shutil.copy(TEST_DATA / "quyet_dinh_1234_qd_ubnd.txt", folder / "corpus")
+    shutil.copy(TEST_DATA / "ke_hoach_120_kh_ubnd.txt", folder / "corpus")
     settings = make_settings(folder / "data")
     store = DocumentStore(settings.database_path).open()
     graph = GraphStore(settings.graph_path, UriMinter())
@@ -77,6 +78,8 @@ def test_gold_table_all_found_none_duplicated_none_invented(graph_env):
         DECISION: ("Quyết định", "Ủy ban nhân dân thành phố Hà Nội", "2024-03-15"),
         "61/2018/NĐ-CP": ("Nghị định", "Chính phủ", "2018-04-23"),  # from the decision's "Căn cứ" line
         "45/TTr-SNV": ("Tờ trình", "Sở Nội vụ thành phố Hà Nội", "2024-03-01"),
+        "120/KH-UBND": ("Kế hoạch", "Ủy ban nhân dân thành phố Hà Nội", "2023-05-20"),
+        "76/NQ-CP": ("Nghị quyết", "Chính phủ", "2021-07-15"),
     }
     assert set(by_number) == set(expected)
     for number, (kind, issuer, date) in expected.items():
@@ -134,6 +137,19 @@ def test_formal_decision_yields_number_date_issuer_signer_bases_and_articles(gra
     assert rows(graph, f"SELECT DISTINCT ?name WHERE {{ <{decision}> reform:signer/foaf:name ?name }}") == [("Nguyễn Văn Hùng",)]
     articles = {r[0] for r in rows(graph, f"SELECT DISTINCT ?l WHERE {{ <{decision}> eli:has_part/rdfs:label ?l }}")}
     assert articles == {"Điều 1", "Điều 2", "Điều 3"}
+
+
+def test_plan_with_its_tasks_bases_and_what_it_implements(graph_env):
+    _, _, graph, _, _ = graph_env
+    plan = "http://127.0.0.1:8000/id/document/ubnd-ha-noi/2023/kh-120"
+    assert graph.query(f"ASK {{ <{plan}> a reform:Plan }}").askAnswer
+    tasks = {r[0] for r in rows(graph, f"SELECT DISTINCT ?label WHERE {{ <{plan}> reform:task/rdfs:label ?label }}")}
+    assert len(tasks) == 4 and "Số hóa 100% hồ sơ, kết quả giải quyết thủ tục hành chính tại Bộ phận một cửa các cấp" in tasks
+    implemented = rows(graph, f"SELECT DISTINCT ?n WHERE {{ <{plan}> eli:implements/eli:id_local ?n }}")
+    assert implemented == [("280/QĐ-UBND",)]
+    bases = {r[0] for r in rows(graph, f"SELECT DISTINCT ?n WHERE {{ <{plan}> eli:based_on/eli:id_local ?n }}")}
+    assert bases == {"76/NQ-CP", "280/QĐ-UBND"}
+    assert rows(graph, f"SELECT DISTINCT ?name WHERE {{ <{plan}> reform:signer/foaf:name ?name }}") == [("Hà Minh Hải",)]
 
 
 def test_agency_hierarchy_and_people_with_roles(graph_env):

@@ -64,6 +64,19 @@ def test_formal_decision_is_chunked_by_article():
     assert document.passages[0].text.count("Căn cứ") == 3
 
 
+def test_formal_plan_keeps_header_sections_and_recipients_apart():
+    document = build(TEST_DATA / "ke_hoach_120_kh_ubnd.txt")
+    assert (document.kind, document.number, document.date) == ("formal", "120/KH-UBND", "2023-05-20")
+    assert (
+        document.title
+        == "Kế hoạch triển khai thực hiện Quyết định số 280/QĐ-UBND về Kế hoạch cải cách hành chính nhà nước năm 2023"
+    )
+    paths = [p.path for p in document.passages]
+    assert paths[0] == ("Phần mở đầu",) and paths[-1] == ("Nơi nhận",)
+    assert ("II. NHIỆM VỤ, GIẢI PHÁP", "2. Xây dựng chính quyền số") in paths
+    assert document.passages[0].text.count("Căn cứ") == 2
+
+
 def test_law_code_passages_never_span_two_articles_and_split_at_clauses():
     text = synthetic_law(chapters=12, articles_per_chapter=15, clauses=4, clause_words=80)
     document = build(TEST_DATA / "law.txt", text.encode())
