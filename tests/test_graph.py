@@ -217,3 +217,18 @@ def test_lookup_cli_accepts_every_spelling_and_prints_the_documented_json(tmp_pa
 def test_readme_example_queries_run_on_the_shipped_corpus(graph_env, path):
     results = rows(graph_env[2], path.read_text(encoding="utf-8"))
     assert results, f"{path.name} returned nothing"
+
+
+def test_entities_and_export_cli(tmp_path):
+    data = tmp_path / "data"
+    assert run_reform("ingest", str(CORPUS), data=data).returncode == 0
+    stats = run_reform("entities", "--stats", data=data).stdout
+    assert "document: 26" in stats and "observation: 3" in stats and "person: 1" in stats
+    agencies = run_reform("entities", "--type", "agency", data=data).stdout
+    assert "Sở Nội vụ thành phố Hà Nội  <http://127.0.0.1:8000/id/agency/so-noi-vu-ha-noi>" in agencies
+    trig = run_reform("export", "--format", "trig", data=data).stdout
+    assert trig.count("<http://127.0.0.1:8000/graph/") >= 5  # one named graph per source document
+    from rdflib import Graph
+
+    turtle = Graph().parse(data=run_reform("export", "--format", "ttl", data=data).stdout, format="turtle")
+    assert len(turtle) > 1000
