@@ -19,7 +19,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 run: setup
 	$(BIN)/reform model install
 	$(BIN)/reform ingest corpus/
-	$(BIN)/reform documents
+	$(BIN)/reform serve --host 127.0.0.1 --port 8000
 
 # pytest exits 5 when it collects no test; that is reported, not hidden, and is not a failure of the code.
 test: setup

@@ -92,7 +92,7 @@ class GraphIndex:
 
     @property
     def up_to_date(self) -> bool:
-        return self.store.get_meta("graph_generation") == str(self.store.generation)
+        return self.store.get_meta("graph_generation") == f"{self.store.generation}:{EXTRACTION_VERSION}"
 
     def sync(self) -> int:
         """Bring the graph to the store's generation; returns the number of graphs replaced or dropped.
@@ -125,7 +125,7 @@ class GraphIndex:
                 self.store.db.execute("DELETE FROM graph_documents WHERE document_id = ?", (removed,))
                 self.store.db.execute("DELETE FROM graph_extractions WHERE document_id = ?", (removed,))
                 changed += 1
-            self.store.set_meta("graph_generation", str(self.store.generation))
+            self.store.set_meta("graph_generation", f"{self.store.generation}:{EXTRACTION_VERSION}")
         return changed
 
     def _extractions(self) -> list[Extraction]:

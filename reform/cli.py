@@ -301,6 +301,25 @@ def export(settings: Settings, fmt: str) -> None:
 
 
 @cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads of the WSGI server.")
+@click.pass_obj
+def serve(settings: Settings, host: str, port: int, threads: int) -> None:
+    """Serve the web UI, JSON API and SPARQL endpoint (waitress)."""
+    import waitress
+
+    from web.app import create_app
+
+    app = create_app(settings)
+    click.echo(f"reform-kg: http://{host}:{port}/  (SPARQL: /sparql, API: /api/docs) — Ctrl+C to stop")
+    try:
+        waitress.serve(app, host=host, port=port, threads=threads, ident="reform-kg")
+    finally:
+        app.extensions["reform"].close()
+
+
+@cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of {id,title,date,source,path,passages}.")
 @click.pass_obj
 def documents(settings: Settings, as_json: bool) -> None:

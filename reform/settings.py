@@ -58,6 +58,12 @@ SETTINGS: list[Setting] = [
     ),
     Setting("ann_nprobe", 32, "IVF lists searched per query (recall against speed; see README benchmarks).", _positive_int),
     Setting(
+        "sparql_timeout", 10.0, "Seconds a SPARQL query may run before it is stopped (the worker is killed).", _positive_float
+    ),
+    Setting(
+        "sparql_max_rows", 10_000, "Most results a SPARQL query returns; more are cut and reported as truncated.", _positive_int
+    ),
+    Setting(
         "max_file_mb",
         50.0,
         "Largest input file ingest accepts, in megabytes; larger files are rejected with a reason.",
@@ -86,6 +92,8 @@ class Settings:
     model: str = ""
     base_uri: str = "http://127.0.0.1:8000"
     ann_threshold: int = 50_000
+    sparql_timeout: float = 10.0
+    sparql_max_rows: int = 10_000
     ann_nprobe: int = 32
     max_file_mb: float = 50.0
     passage_max_words: int = 200

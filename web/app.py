@@ -1,0 +1,96 @@
+"""The web application: `create_app(settings)` builds it; services are opened once per process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, jsonify, request
+
+from graph.store import GraphIndex, GraphStore
+from graph.uris import UriMinter
+from ingest.store import DocumentStore
+from reform.errors import NotFoundError, QueryError, ReformError
+from reform.settings import Settings
+from search.service import SearchService
+from web.sparql_runner import SparqlRunner
+
+MAX_REQUEST_BYTES = 64 * 1024
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+@dataclass
+class Services:
+    """Everything a request needs, opened once: store, search, graph, SPARQL workers."""
+
+    settings: Settings
+    store: DocumentStore
+    search: SearchService
+    graph: GraphStore
+    sparql: SparqlRunner
+
+    def close(self) -> None:
+        self.sparql.close()
+        self.search.close()
+        self.graph.close()
+        self.store.close()
+
+
+def open_services(settings: Settings, *, embedder=None, load_model: bool = True) -> Services:
+    store = DocumentStore(settings.database_path).open()
+    graph = GraphStore(settings.graph_path, UriMinter(settings.base_uri))
+    GraphIndex(store, graph).sync()
+    graph.oxigraph.flush()
+    search = SearchService(settings, store=store, embedder=embedder, load_model=load_model)
+    sparql = SparqlRunner(settings.graph_path, timeout=settings.sparql_timeout, max_rows=settings.sparql_max_rows)
+    return Services(settings, store, search, graph, sparql)
+
+
+def create_app(settings: Settings | None = None, *, services: Services | None = None) -> Flask:
+    """The Flask app: UI, JSON API and SPARQL endpoint blueprints over shared services."""
+    from web.api import api
+    from web.sparql import sparql
+    from web.ui import ui
+
+    settings = settings or Settings.from_env()
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    app.extensions["reform"] = services or open_services(settings)
+    app.register_blueprint(ui)
+    app.register_blueprint(api, url_prefix="/api")
+    app.register_blueprint(sparql)
+    app.after_request(_security_headers)
+    app.register_error_handler(QueryError, lambda exc: _error(400, str(exc)))
+    app.register_error_handler(NotFoundError, lambda exc: _error(404, str(exc)))
+    app.register_error_handler(ReformError, lambda exc: _error(400, str(exc)))
+    app.register_error_handler(404, lambda exc: _error(404, "không tìm thấy trang này (not found)"))
+    app.register_error_handler(405, lambda exc: _error(405, "this address is read-only: method not allowed"))
+    app.register_error_handler(413, lambda exc: _error(413, f"request larger than {MAX_REQUEST_BYTES // 1024} KB"))
+    return app
+
+
+def services() -> Services:
+    from flask import current_app
+
+    return current_app.extensions["reform"]
+
+
+def _security_headers(response):
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _error(status: int, message: str):
+    """JSON for the API and SPARQL clients, a Vietnamese page for browsers."""
+    if request.path.startswith("/api") or "text/html" not in request.headers.get("Accept", ""):
+        response = jsonify({"error": message, "status": status})
+        response.status_code = status
+        return response
+    from flask import render_template
+
+    return render_template("error.html", status=status, message=message), status

@@ -1,0 +1,74 @@
+"""Entity descriptions for /id/… pages and /api/entities/…: label, kind, properties both ways."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reform.errors import NotFoundError
+
+_KINDS = {
+    "LegalResource": "document",
+    "Organization": "agency",
+    "Person": "person",
+    "Observation": "observation",
+    "DataSet": "indicator",
+    "Concept": "concept",
+    "Passage": "passage",
+    "BibliographicResource": "source",
+    "Plan": "plan",
+    "Task": "task",
+    "Membership": "membership",
+    "Annotation": "annotation",
+}
+MAX_LINKS = 300
+
+
+def describe_entity(svc, uri: str) -> dict[str, Any]:
+    """Everything the graph says about `uri` (outgoing and incoming), or NotFoundError."""
+    outgoing = _rows(
+        svc,
+        f"SELECT DISTINCT ?p ?o ?label WHERE {{ <{uri}> ?p ?o . OPTIONAL {{ ?o skos:prefLabel|rdfs:label|foaf:name ?label }} }} LIMIT {MAX_LINKS}",
+    )
+    if not outgoing:
+        raise NotFoundError(f"no entity {uri} in the graph")
+    incoming = _rows(
+        svc,
+        f"""SELECT DISTINCT ?s ?p ?label WHERE {{ ?s ?p <{uri}> . FILTER(?p != oa:hasBody)
+        OPTIONAL {{ ?s skos:prefLabel|rdfs:label|foaf:name|dcterms:title ?label }} }} LIMIT {MAX_LINKS}""",
+    )
+    types = [o for p, o, _ in outgoing if p.endswith("#type") or p.endswith("/type")]
+    kind = next(
+        (_KINDS[t.rsplit("#", 1)[-1].rsplit("/", 1)[-1]] for t in types if t.rsplit("#", 1)[-1].rsplit("/", 1)[-1] in _KINDS),
+        "entity",
+    )
+    label = next((o for p, o, _ in outgoing if p.endswith(("prefLabel", "#label", "/name", "/title"))), uri.rsplit("/", 1)[-1])
+    base = svc.graph.minter.base
+    return {
+        "uri": uri,
+        "kind": kind,
+        "label": label,
+        "properties": [
+            {"property": p, "value": o, "label": lbl, "link": o[len(base) :] if o.startswith(base + "/id/") else None}
+            for p, o, lbl in outgoing
+        ],
+        "incoming": [
+            {"subject": s, "property": p, "label": lbl, "link": s[len(base) :] if s.startswith(base + "/id/") else None}
+            for s, p, lbl in incoming
+        ],
+    }
+
+
+def entity_rdf(svc, uri: str, rdf_format: str) -> str:
+    """The entity's own triples (both directions) serialized as Turtle, N-Triples or JSON-LD."""
+    result = svc.graph.query(
+        f"CONSTRUCT {{ <{uri}> ?p ?o . ?s ?q <{uri}> }} WHERE {{ {{ <{uri}> ?p ?o }} UNION {{ ?s ?q <{uri}> }} }}"
+    )
+    if len(result.graph) == 0:
+        raise NotFoundError(f"no entity {uri} in the graph")
+    for prefix, namespace in svc.graph.dataset.namespaces():
+        result.graph.bind(prefix, namespace)
+    return result.graph.serialize(format=rdf_format)
+
+
+def _rows(svc, query: str) -> list[tuple]:
+    return [tuple(None if v is None else str(v) for v in row) for row in svc.graph.query(query)]

@@ -1,0 +1,117 @@
+"""The SPARQL 1.1 Protocol endpoint (/sparql): read-only, time-limited, capped, content-negotiated."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template, request
+
+from web.app import services
+from web.sparql_runner import GRAPH_TYPES, RESULT_TYPES, QueryRefused, QueryTimeout, check_allowed
+
+sparql = Blueprint("sparql", __name__)
+MAX_QUERY_CHARS = 20_000
+_FORMAT_PARAM = {
+    "json": "json",
+    "xml": "xml",
+    "csv": "csv",
+    "tsv": "tsv",
+    "turtle": "turtle",
+    "ttl": "turtle",
+    "nt": "ntriples",
+    "ntriples": "ntriples",
+    "jsonld": "jsonld",
+}
+
+
+@sparql.route("/sparql", methods=["GET", "POST"])
+def endpoint():
+    if (request.method == "POST" and request.mimetype == "application/sparql-update") or "update" in request.values:
+        return _refuse(403, "SPARQL Update is not accepted: this endpoint is read-only")
+    query = _query_text()
+    if query is None:
+        if _wants_html():
+            return render_template("sparql.html", examples=_examples(), query=None)
+        return _refuse(400, "missing 'query': send it as ?query=, form-encoded, or as application/sparql-query")
+    svc = services()
+    try:
+        check_allowed(query, max_chars=MAX_QUERY_CHARS, local_graph_prefix=svc.graph.minter.base + "/graph/")
+    except QueryRefused as exc:
+        return _refuse(exc.status, str(exc))
+    result_format, graph_format = _negotiate()
+    try:
+        output = svc.sparql.run(query, result_format, graph_format)
+    except QueryTimeout as exc:
+        return _refuse(503, str(exc))
+    if request.values.get("format") == "html" or (_wants_html() and request.values.get("format") is None):
+        return render_template(
+            "sparql.html",
+            examples=_examples(),
+            query=query,
+            output=output,
+            table=_table(output) if output.content_type == RESULT_TYPES["json"] else None,
+        )
+    response = Response(output.body, content_type=f"{output.content_type}; charset=utf-8")
+    response.headers["X-Reform-Truncated"] = "true" if output.truncated else "false"
+    response.headers["X-Reform-Rows"] = str(output.rows)
+    return response
+
+
+def _query_text() -> str | None:
+    if request.method == "POST" and request.mimetype == "application/sparql-query":
+        return request.get_data(as_text=True)
+    return request.values.get("query") or None
+
+
+def _wants_html() -> bool:
+    best = request.accept_mimetypes.best_match(["text/html", *RESULT_TYPES.values(), *GRAPH_TYPES.values()])
+    return best == "text/html"
+
+
+def _negotiate() -> tuple[str, str]:
+    """(results format, graph format) from ?format= or the Accept header; JSON and Turtle by default."""
+    wanted = _FORMAT_PARAM.get(request.values.get("format", ""))
+    if wanted in RESULT_TYPES:
+        return wanted, "turtle"
+    if wanted in GRAPH_TYPES:
+        return "json", wanted
+    results = {v: k for k, v in RESULT_TYPES.items()}
+    graphs = {v: k for k, v in GRAPH_TYPES.items()}
+    best_result = request.accept_mimetypes.best_match(list(results)) or "application/sparql-results+json"
+    best_graph = request.accept_mimetypes.best_match(list(graphs)) or "text/turtle"
+    return results[best_result], graphs[best_graph]
+
+
+def _refuse(status: int, message: str) -> Response:
+    import json
+
+    return Response(
+        json.dumps({"error": message, "status": status}, ensure_ascii=False), status=status, content_type="application/json"
+    )
+
+
+def _examples() -> list[dict[str, str]]:
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parent.parent / "graph" / "queries"
+    examples = []
+    for path in sorted(folder.glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        title = text.splitlines()[0].lstrip("# ").strip()
+        examples.append({"name": path.stem, "title": title, "query": text})
+    return examples
+
+
+def _table(output) -> dict:
+    import json
+
+    data = json.loads(output.body)
+    base = services().graph.minter.base
+    rows = []
+    for binding in data.get("results", {}).get("bindings", []):
+        row = []
+        for variable in data["head"]["vars"]:
+            term = binding.get(variable)
+            value = term["value"] if term else ""
+            link = value[len(base) :] if term and term["type"] == "uri" and value.startswith(base + "/id/") else None
+            row.append({"value": value, "link": link})
+        rows.append(row)
+    return {"vars": data["head"].get("vars", []), "rows": rows, "truncated": output.truncated, "boolean": data.get("boolean")}

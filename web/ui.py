@@ -1,0 +1,149 @@
+"""The Vietnamese UI: search, documents, entity pages (/id/… with content negotiation), API docs."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template, request
+
+from reform.errors import NotFoundError, QueryError
+from search.service import MAX_QUERY_CHARS, SearchFilters, document_facets
+from web.answers import answer_cards
+from web.app import services
+from web.entities import describe_entity, entity_rdf
+
+ui = Blueprint("ui", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
+PAGE_SIZE = 10
+MAX_PAGE = 10
+RDF_TYPES = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt"}
+FORMAT_PARAM = {"turtle": "text/turtle", "ttl": "text/turtle", "jsonld": "application/ld+json", "nt": "application/n-triples"}
+
+
+def segments(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
+    """Text cut into (piece, highlighted) so the template escapes every piece itself.
+
+    >>> segments("Chỉ số SIPAS đạt", [(7, 12)])
+    [('Chỉ số ', False), ('SIPAS', True), (' đạt', False)]
+    """
+    out, cursor = [], 0
+    for start, end in spans:
+        if start > cursor:
+            out.append((text[cursor:start], False))
+        out.append((text[start:end], True))
+        cursor = end
+    if cursor < len(text):
+        out.append((text[cursor:], False))
+    return out
+
+
+@ui.get("/")
+def search_page():
+    svc = services()
+    query = request.args.get("q", "").strip()[:MAX_QUERY_CHARS]
+    page = max(1, min(MAX_PAGE, _int(request.args.get("page"), 1)))
+    filters = SearchFilters(
+        request.args.get("type") or None, request.args.get("issuer") or None, _int(request.args.get("year"), None)
+    )
+    facets = _facets(svc)
+    context = {
+        "query": query,
+        "page": page,
+        "filters": filters,
+        "facets": facets,
+        "results": [],
+        "answers": [],
+        "warnings": [],
+        "has_more": False,
+    }
+    if query:
+        try:
+            response = svc.search.search(query, k=min(100, page * PAGE_SIZE + 1), filters=filters)
+        except QueryError as exc:
+            context["error"] = str(exc)
+            return render_template("search.html", **context), 400
+        results = response.results[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+        context.update(
+            results=[(r, segments(r.passage.text, r.highlights)) for r in results],
+            warnings=response.warnings,
+            answers=answer_cards(svc, query),
+            has_more=len(response.results) > page * PAGE_SIZE,
+        )
+    elif svc.search.vectors is None:
+        context["warnings"] = ["embedding model not installed: results are lexical only (run 'reform model install')"]
+    return render_template("search.html", **context)
+
+
+@ui.get("/documents/<document_id>")
+def document_page(document_id: str):
+    document = services().store.get_document(document_id)
+    return render_template("document.html", document=document)
+
+
+@ui.get("/id/<path:path>")
+def entity_page(path: str):
+    svc = services()
+    uri = f"{svc.graph.minter.base}/id/{path}"
+    mime = FORMAT_PARAM.get(request.args.get("format", "")) or request.accept_mimetypes.best_match(["text/html", *RDF_TYPES])
+    if mime in RDF_TYPES:
+        return Response(entity_rdf(svc, uri, RDF_TYPES[mime]), content_type=f"{mime}; charset=utf-8")
+    entity = describe_entity(svc, uri)
+    extra = {}
+    if entity["kind"] == "document":
+        from graph.lookup import describe
+
+        extra["document"] = describe(svc.graph, svc.store, uri)
+    if "/id/dataset/" in uri or "/id/indicator/" in uri:
+        extra["series"] = _series(svc, uri)
+    return render_template("entity.html", entity=entity, **extra)
+
+
+@ui.get("/api/docs")
+def api_docs():
+    from web.openapi import OPENAPI
+
+    return render_template("api_docs.html", spec=OPENAPI)
+
+
+def _series(svc, uri: str) -> dict:
+    """Observations of an indicator by area and year, and the points of a small SVG chart."""
+    key = uri.rstrip("/").rsplit("/", 1)[-1]
+    rows = svc.graph.query(f"""SELECT DISTINCT ?area ?year ?value ?rank ?of WHERE {{
+        ?obs reform:indicator <{svc.graph.minter.indicator(key)}> ; sdmx-dimension:refArea/rdfs:label ?area ; sdmx-dimension:refPeriod ?year .
+        OPTIONAL {{ ?obs reform:value ?value }} OPTIONAL {{ ?obs reform:rank ?rank ; reform:rankOutOf ?of }} }} ORDER BY ?area ?year""")
+    table = [
+        {
+            "area": str(a),
+            "year": str(y),
+            "value": float(v) if v is not None else None,
+            "rank": int(r) if r is not None else None,
+            "of": int(o) if o is not None else None,
+        }
+        for a, y, v, r, o in rows
+    ]
+    values = [row for row in table if row["value"] is not None]
+    points = []
+    if values:
+        years = sorted({int(r["year"]) for r in values})
+        low, high = min(r["value"] for r in values), max(r["value"] for r in values)
+        for row in values:
+            x = 40 + (years.index(int(row["year"])) + 0.5) * 320 / len(years)
+            y = 170 - (row["value"] - min(0.0, low)) / ((high - min(0.0, low)) or 1) * 140
+            points.append({"x": round(x, 1), "y": round(y, 1), "label": f"{row['year']}: {row['value']:g}"})
+    return {"table": table, "points": points}
+
+
+def _facets(svc) -> dict[str, list]:
+    values: dict[str, set] = {"type": set(), "issuer": set(), "year": set()}
+    for document in svc.search.documents().values():
+        for key, value in document_facets(document).items():
+            if value:
+                values[key].add(value)
+    return {key: sorted(items, key=str) for key, items in values.items()}
+
+
+def _int(raw, default):
+    try:
+        return int(raw) if raw not in (None, "") else default
+    except ValueError:
+        abort(400)
+
+
+__all__ = ["ui", "NotFoundError"]
