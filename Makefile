@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup browser run test lint bench clean
 
 setup: $(VENV)/.installed
 
@@ -21,8 +21,13 @@ run: setup
 	$(BIN)/reform ingest corpus/
 	$(BIN)/reform serve --host 127.0.0.1 --port 8000
 
+# Browser tests drive Debian's Chromium (Playwright's own browser download does not work offline).
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
+
 # pytest exits 5 when it collects no test; that is reported, not hidden, and is not a failure of the code.
-test: setup
+test: setup browser
 	@$(BIN)/python -m pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests"; exit 0; fi; exit $$status
 

@@ -73,9 +73,6 @@ class QueryTerms:
     folded: set[str] = field(default_factory=set)
     phrases: set[tuple[str, ...]] = field(default_factory=set)  # adjacent folded token pairs
 
-    def highlight_forms(self) -> set[str]:
-        return {fold_diacritics(t) for t in self.exact} | self.folded | {t for p in self.phrases for t in p}
-
 
 def query_terms(query: str, *, expansions: list[str] = ()) -> QueryTerms:
     """Terms of a query and of its expansions (abbreviations), without stopwords.
@@ -91,7 +88,9 @@ def query_terms(query: str, *, expansions: list[str] = ()) -> QueryTerms:
         terms.folded.update(t.folded for t in content)
         if len(content) > 1:
             terms.phrases.update(_adjacent_pairs(words))
-        terms.folded.update(_joined_capitals(text, words))
+        joined = set(_joined_capitals(text, words))
+        terms.folded.update(joined)
+        terms.exact.update(joined)
     return terms
 
 
@@ -109,11 +108,20 @@ def _joined_capitals(text: str, words: list[Token]) -> Iterator[str]:
 
 
 def highlight_spans(text: str, terms: QueryTerms) -> list[tuple[int, int]]:
-    """Character spans of `text` whose tokens match the query (exact or folded), merged when adjacent."""
-    wanted = terms.highlight_forms()
+    """Character spans of `text` whose tokens match the query, merged when adjacent.
+
+    A term typed with its marks matches only that spelling ("số" marks "số", not "so với"); a term
+    typed without marks ("so") matches every accented form.
+
+    >>> highlight_spans("số liệu so với", query_terms("số"))
+    [(0, 2)]
+    >>> highlight_spans("số liệu so với", query_terms("so"))
+    [(0, 2), (8, 10)]
+    """
+    plain = {t for t in terms.exact if fold_diacritics(t) == t}
     spans: list[list[int]] = []
     for token in tokens(text):
-        if token.folded in wanted or token.form in terms.exact:
+        if token.form in terms.exact or token.folded in plain:
             if spans and text[spans[-1][1] : token.start].strip() == "":
                 spans[-1][1] = token.end
             else:

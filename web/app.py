@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from flask import Flask, jsonify, request
 
@@ -30,22 +33,27 @@ class Services:
     search: SearchService
     graph: GraphStore
     sparql: SparqlRunner
+    snapshot: Path
 
     def close(self) -> None:
         self.sparql.close()
         self.search.close()
         self.graph.close()
         self.store.close()
+        shutil.rmtree(self.snapshot, ignore_errors=True)
 
 
 def open_services(settings: Settings, *, embedder=None, load_model: bool = True) -> Services:
     store = DocumentStore(settings.database_path).open()
     graph = GraphStore(settings.graph_path, UriMinter(settings.base_uri))
     GraphIndex(store, graph).sync()
-    graph.oxigraph.flush()
+    # SPARQL workers read a checkpoint of the graph that nothing writes: opening the live store
+    # read-only from another process breaks when its background compaction removes files (seen in CI).
+    snapshot = Path(tempfile.mkdtemp(prefix="graph-snapshot-", dir=settings.data))
+    graph.oxigraph.backup(str(snapshot / "store"))
     search = SearchService(settings, store=store, embedder=embedder, load_model=load_model)
-    sparql = SparqlRunner(settings.graph_path, timeout=settings.sparql_timeout, max_rows=settings.sparql_max_rows)
-    return Services(settings, store, search, graph, sparql)
+    sparql = SparqlRunner(snapshot / "store", timeout=settings.sparql_timeout, max_rows=settings.sparql_max_rows)
+    return Services(settings, store, search, graph, sparql, snapshot)
 
 
 def create_app(settings: Settings | None = None, *, services: Services | None = None) -> Flask:

@@ -95,7 +95,8 @@ def _examples() -> list[dict[str, str]]:
     examples = []
     for path in sorted(folder.glob("*.rq")):
         text = path.read_text(encoding="utf-8")
-        title = text.splitlines()[0].lstrip("# ").strip()
+        comments = [line[1:].strip() for line in text.splitlines() if line.startswith("#")]
+        title = next((c[3:].strip() for c in comments if c.startswith("vi:")), comments[0] if comments else path.stem)
         examples.append({"name": path.stem, "title": title, "query": text})
     return examples
 

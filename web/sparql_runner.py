@@ -1,7 +1,8 @@
 """SPARQL queries in killable worker processes: a timeout that really stops the work, a result cap.
 
 Neither rdflib nor pyoxigraph can interrupt a running query, so each query runs in a spawned worker
-process holding a read-only Oxigraph store; past the timeout the worker is killed and replaced.
+process holding a read-only Oxigraph store (a checkpoint no one writes, see web.app); past the
+timeout the worker is killed and replaced.
 Results are capped at `max_rows`; a capped result says so (`truncated`), never silently.
 """
 
@@ -92,16 +93,6 @@ class SparqlRunner:
                 connection.close()
                 process.kill()
             self._free = []
-
-    def restart(self) -> None:
-        """Reopen the workers' stores (after the graph changed)."""
-        with self._lock:
-            while len(self._free) < 1:
-                self._lock.wait()
-            for index, (process, connection) in enumerate(self._free):
-                process.kill()
-                connection.close()
-                self._free[index] = self._start()
 
     def run(self, query: str, result_format: str, graph_format: str) -> QueryOutput:
         with self._lock:

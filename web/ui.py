@@ -11,6 +11,38 @@ from web.app import services
 from web.entities import describe_entity, entity_rdf
 
 ui = Blueprint("ui", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
+# The UI speaks Vietnamese: names of relations and kinds as staff would say them.
+RELATION_LABELS = {
+    "issued_by": "Cơ quan ban hành",
+    "based_on": "Căn cứ",
+    "basis_of": "Là căn cứ của",
+    "cites": "Trích dẫn",
+    "cited_by": "Được trích dẫn bởi",
+    "implements": "Triển khai",
+    "implemented_by": "Được triển khai bởi",
+    "amends": "Sửa đổi, bổ sung",
+    "amended_by": "Bị sửa đổi, bổ sung bởi",
+    "repeals": "Bãi bỏ",
+    "replaces": "Thay thế",
+    "guides": "Hướng dẫn",
+    "task": "Nhiệm vụ",
+    "mentioned_with_agency": "Cơ quan được nhắc cùng",
+}
+KIND_LABELS = {
+    "document": "Văn bản",
+    "agency": "Cơ quan",
+    "person": "Cá nhân",
+    "observation": "Số liệu chỉ số",
+    "indicator": "Bộ số liệu",
+    "concept": "Khái niệm",
+    "passage": "Đoạn văn",
+    "source": "Bài viết nguồn",
+    "plan": "Kế hoạch",
+    "task": "Nhiệm vụ",
+    "membership": "Chức vụ",
+    "annotation": "Chú thích nguồn",
+    "entity": "Thực thể",
+}
 PAGE_SIZE = 10
 MAX_PAGE = 10
 RDF_TYPES = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt"}
@@ -92,7 +124,13 @@ def entity_page(path: str):
         extra["document"] = describe(svc.graph, svc.store, uri)
     if "/id/dataset/" in uri or "/id/indicator/" in uri:
         extra["series"] = _series(svc, uri)
-    return render_template("entity.html", entity=entity, **extra)
+    return render_template(
+        "entity.html",
+        entity=entity,
+        relation_labels=RELATION_LABELS,
+        kind_label=KIND_LABELS.get(entity["kind"], entity["kind"]),
+        **extra,
+    )
 
 
 @ui.get("/api/docs")
