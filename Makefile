@@ -39,6 +39,7 @@ bench: setup
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/graph.py
+	$(BIN)/python bench/web_load.py --data data
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

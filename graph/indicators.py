@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from graph.agencies import Area, area_in_context
+from ingest.blocks import iter_lines
 from ingest.document import Document, Passage
 from ingest.normalize import fold_diacritics
 
@@ -57,7 +58,7 @@ def find_observations(document: Document, passage: Passage, default_area: Area) 
     """Observations in a passage: a clause naming an indicator and giving a value or a rank."""
     found = []
     text = document.text
-    for line_start, line_end in _lines(text, passage.start, passage.end):
+    for line_start, line_end in iter_lines(text, passage.start, passage.end):
         line = text[line_start:line_end]
         indicator = _indicator_in(line)
         if indicator is None:
@@ -85,16 +86,6 @@ def find_observations(document: Document, passage: Passage, default_area: Area) 
             )
         )
     return found
-
-
-def _lines(text: str, start: int, end: int):
-    cursor = start
-    while cursor < end:
-        newline = text.find("\n", cursor, end)
-        stop = end if newline < 0 else newline
-        if text[cursor:stop].strip():
-            yield cursor, stop
-        cursor = stop + 1
 
 
 def _indicator_in(line: str) -> Indicator | None:

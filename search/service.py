@@ -199,6 +199,7 @@ class SearchService:
         documents = self.documents()
         results: list[SearchResult] = []
         seen_text: dict[str, SearchResult] = {}
+        shingles: dict[str, set[tuple[str, ...]]] = {}
         for passage_id in sorted(fused, key=lambda p: (-fused[p], p)):
             passage = self.store.get_passage(passage_id)
             document = documents[passage.document_id]
@@ -209,7 +210,10 @@ class SearchService:
                 seen_text[digest].duplicates.append(passage.id)
                 continue
             result = SearchResult(len(results) + 1, fused[passage_id], passage, document, highlight_spans(passage.text, terms))
-            result.near_duplicate_of = next((r.passage.id for r in results if overlaps(r.passage.text, passage.text)), None)
+            shingles[passage.id] = word_shingles(passage.text)
+            result.near_duplicate_of = next(
+                (r.passage.id for r in results if not shingles[r.passage.id].isdisjoint(shingles[passage.id])), None
+            )
             seen_text[digest] = result
             results.append(result)
             if len(results) == k:
@@ -217,21 +221,19 @@ class SearchService:
         return results
 
 
-def overlaps(a: str, b: str, *, run: int = 12) -> bool:
-    """True when two passages share a run of `run` consecutive words: a repeated sentence.
+SHINGLE_WORDS = 12
 
-    Reports repeat whole sentences ("Năm 2023 đã giảm 2.385 biên chế…" stands in two seed articles);
-    the later result is kept, since the rest of it may say more, but marked `near_duplicate_of`.
 
-    >>> overlaps("a b c d e f g h i j k l m", "x a b c d e f g h i j k l y")
+def word_shingles(text: str, *, run: int = SHINGLE_WORDS) -> set[tuple[str, ...]]:
+    """Runs of `run` consecutive words. Two passages sharing one repeat a sentence: reports repeat whole
+    sentences ("Năm 2023 đã giảm 2.385 biên chế…" stands in two seed articles); the later result is
+    kept, since the rest of it may say more, but marked `near_duplicate_of`.
+
+    >>> not word_shingles("a b c d e f g h i j k l m").isdisjoint(word_shingles("x a b c d e f g h i j k l y"))
     True
     """
-
-    def shingles(text: str) -> set[tuple[str, ...]]:
-        words = text.lower().split()
-        return {tuple(words[i : i + run]) for i in range(len(words) - run + 1)}
-
-    return not shingles(a).isdisjoint(shingles(b))
+    words = text.lower().split()
+    return {tuple(words[i : i + run]) for i in range(len(words) - run + 1)}
 
 
 def is_unaccented(query: str) -> bool:

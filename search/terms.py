@@ -120,10 +120,11 @@ def highlight_spans(text: str, terms: QueryTerms) -> list[tuple[int, int]]:
     """
     plain = {t for t in terms.exact if fold_diacritics(t) == t}
     spans: list[list[int]] = []
-    for token in tokens(text):
-        if token.form in terms.exact or token.folded in plain:
-            if spans and text[spans[-1][1] : token.start].strip() == "":
-                spans[-1][1] = token.end
+    for match in _TOKEN.finditer(text):
+        form = index_form(match.group(0))
+        if form in terms.exact or (plain and (form if form.isascii() else fold_diacritics(form)) in plain):
+            if spans and text[spans[-1][1] : match.start()].strip() == "":
+                spans[-1][1] = match.end()
             else:
-                spans.append([token.start, token.end])
+                spans.append([match.start(), match.end()])
     return [(s, e) for s, e in spans]
