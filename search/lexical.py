@@ -51,6 +51,7 @@ class LexicalIndex:
         self.cache_path = Path(cache_path) if cache_path else store.path.with_name("lexical.npz")
         self._matrix: BM25Matrix | None = None
         self._matrix_generation = -1
+        self._abbreviations: tuple[int, dict[str, str]] = (-1, {})
         store.db.executescript(_SCHEMA)
 
     def after_ingest(self, store: DocumentStore, report: object) -> None:
@@ -97,11 +98,15 @@ class LexicalIndex:
         db.execute("INSERT INTO lexical_documents VALUES (?,?)", (document_id, signature))
 
     def abbreviations(self) -> dict[str, str]:
-        """The built-in dictionary plus every definition harvested from the documents."""
-        dictionary = dict(BUILT_IN)
-        for abbreviation, long_form in self.store.db.execute("SELECT DISTINCT abbreviation, long_form FROM abbreviations"):
-            dictionary.setdefault(abbreviation, long_form)
-        return dictionary
+        """The built-in dictionary plus every definition harvested from the documents (cached per generation)."""
+        self.sync()  # the table is filled by sync: never cache a generation before it is indexed
+        generation = self.store.generation
+        if self._abbreviations[0] != generation:
+            dictionary = dict(BUILT_IN)
+            for abbreviation, long_form in self.store.db.execute("SELECT DISTINCT abbreviation, long_form FROM abbreviations"):
+                dictionary.setdefault(abbreviation, long_form)
+            self._abbreviations = (generation, dictionary)
+        return self._abbreviations[1]
 
     def search(self, terms: QueryTerms, *, limit: int = 100) -> list[LexicalHit]:
         """BM25 over exact tokens, folded tokens and folded token pairs; best first."""
