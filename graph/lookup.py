@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from graph.store import GraphStore
+from graph.uris import sparql_iri
 from ingest.numbers import find_document_numbers, find_number_references
 from ingest.store import DocumentStore
 from reform.errors import NotFoundError, QueryError
@@ -50,19 +51,20 @@ def candidates(graph: GraphStore, text: str) -> list[str]:
 
 def describe(graph: GraphStore, store: DocumentStore, uri: str) -> dict[str, Any]:
     """The documented `reform lookup --json` object for one document URI."""
+    iri = sparql_iri(uri)
     facts = _first_row(
         graph,
         f"""SELECT ?label ?number ?type ?issuer ?date ?subject WHERE {{
-        <{uri}> skos:prefLabel ?label . OPTIONAL {{ <{uri}> eli:id_local ?number }}
-        OPTIONAL {{ <{uri}> eli:type_document/skos:prefLabel ?type }} OPTIONAL {{ <{uri}> eli:passed_by/skos:prefLabel ?issuer }}
-        OPTIONAL {{ <{uri}> eli:date_document ?date }} OPTIONAL {{ <{uri}> eli:title ?subject }} }}""",
+        {iri} skos:prefLabel ?label . OPTIONAL {{ {iri} eli:id_local ?number }}
+        OPTIONAL {{ {iri} eli:type_document/skos:prefLabel ?type }} OPTIONAL {{ {iri} eli:passed_by/skos:prefLabel ?issuer }}
+        OPTIONAL {{ {iri} eli:date_document ?date }} OPTIONAL {{ {iri} eli:title ?subject }} }}""",
     )
     if facts is None:
         raise NotFoundError(f"no document {uri} in the graph")
     label, number, kind, issuer, date, subject = facts
-    signer = _first_row(graph, f"SELECT ?name WHERE {{ <{uri}> reform:signer/foaf:name ?name }}")
+    signer = _first_row(graph, f"SELECT ?name WHERE {{ {iri} reform:signer/foaf:name ?name }}")
     mentions = []
-    rows = graph.query(f"""SELECT DISTINCT ?passage ?start ?end WHERE {{ ?a oa:hasBody <{uri}> ; oa:hasTarget ?t .
+    rows = graph.query(f"""SELECT DISTINCT ?passage ?start ?end WHERE {{ ?a oa:hasBody {iri} ; oa:hasTarget ?t .
         ?t oa:hasSource ?passage ; oa:hasSelector ?s . ?s oa:start ?start ; oa:end ?end }} ORDER BY ?passage ?start""")
     for passage_uri, _start, _end in rows:
         passage_id = str(passage_uri).rsplit("/", 1)[-1]
@@ -84,13 +86,14 @@ def describe(graph: GraphStore, store: DocumentStore, uri: str) -> dict[str, Any
 
 
 def related(graph: GraphStore, uri: str) -> list[dict[str, Any]]:
+    iri = sparql_iri(uri)
     out = []
     for path, relation in _RELATIONS:
         rows = graph.query(
-            f"SELECT DISTINCT ?other ?label ?number WHERE {{ <{uri}> {path} ?other . ?other skos:prefLabel|rdfs:label ?label . OPTIONAL {{ ?other eli:id_local ?number }} }} ORDER BY ?other"
+            f"SELECT DISTINCT ?other ?label ?number WHERE {{ {iri} {path} ?other . ?other skos:prefLabel|rdfs:label ?label . OPTIONAL {{ ?other eli:id_local ?number }} }} ORDER BY ?other"
         )
         out += [{"relation": relation, "uri": str(o), "number": _str(n), "label": str(lbl)} for o, lbl, n in rows]
-    rows = graph.query(f"""SELECT DISTINCT ?agency ?label WHERE {{ ?source dcterms:references <{uri}> ; reform:mentionsAgency ?agency .
+    rows = graph.query(f"""SELECT DISTINCT ?agency ?label WHERE {{ ?source dcterms:references {iri} ; reform:mentionsAgency ?agency .
         ?agency skos:prefLabel ?label }} ORDER BY ?agency""")
     out += [{"relation": "mentioned_with_agency", "uri": str(a), "number": None, "label": str(lbl)} for a, lbl in rows]
     return out

@@ -9,6 +9,8 @@ URIs are readable and stable across re-ingests and machines, in the spirit of le
 
 from __future__ import annotations
 
+import re
+
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, QB, RDF, RDFS, SKOS, XSD
 
@@ -37,6 +39,25 @@ PREFIXES = {
     "reform": REFORM,
 }
 DEFAULT_BASE = "http://127.0.0.1:8000"
+# What the minter ever puts after /id/: slugs, numbers, document and passage ids.
+_ENTITY_PATH = re.compile(r"[A-Za-z0-9_.~-]+(?:/[A-Za-z0-9_.~-]+)*")
+# Characters an IRI reference may not contain (RFC 3987 / SPARQL IRIREF): they would end the <…> term.
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def sparql_iri(uri: str) -> str:
+    """`<uri>` for a SPARQL query, refusing anything that could close the term and inject syntax.
+
+    >>> sparql_iri("http://127.0.0.1:8000/id/agency/ubnd-ha-noi")
+    '<http://127.0.0.1:8000/id/agency/ubnd-ha-noi>'
+    >>> sparql_iri("http://x/a> ?p ?o")
+    Traceback (most recent call last):
+    ...
+    ValueError: not a valid IRI: 'http://x/a> ?p ?o'
+    """
+    if not uri or _NOT_IN_IRI.search(uri):
+        raise ValueError(f"not a valid IRI: {uri!r}")
+    return f"<{uri}>"
 
 
 class UriMinter:
@@ -91,5 +112,6 @@ class UriMinter:
     def graph(self, document_id: str) -> URIRef:
         return self._uri("graph", document_id)
 
-    def is_ours(self, uri: str) -> bool:
-        return uri.startswith(self.base + "/")
+    def entity(self, path: str) -> URIRef | None:
+        """The URI of `/id/{path}` when the path has the shape of a minted one, else None."""
+        return self._uri("id", path) if _ENTITY_PATH.fullmatch(path) and ".." not in path else None

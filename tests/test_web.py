@@ -202,3 +202,16 @@ def test_sparql_query_page_with_examples_and_html_results(client):
     )
     html = result.get_data(as_text=True)
     assert result.status_code == 200 and "results-table" in html and 'href="/id/document/' in html
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/entities/x%3E%20%3Fp%20%3Fo%20%7D%20UNION%20%7B%20%3Fs%20%3Fp2%20%3Fo2",  # x> ?p ?o } UNION { ?s ?p2 ?o2
+        "/id/agency/a%22b",
+        "/id/agency/..%2F..%2Fgraph",
+    ],
+)
+def test_entity_paths_cannot_inject_sparql(client, path):
+    response = client.get(path, headers={"Accept": "application/json"})
+    assert response.status_code == 404 and "SPARQL" not in response.get_data(as_text=True)

@@ -8,7 +8,7 @@ from reform.errors import NotFoundError, QueryError
 from search.service import MAX_K, SearchFilters
 from web.answers import answer_cards
 from web.app import services
-from web.entities import describe_entity
+from web.entities import describe_entity, entity_uri
 
 api = Blueprint("api", __name__)
 MAX_QUERY_CHARS = 1000
@@ -76,7 +76,7 @@ def document(document_id: str):
 @api.get("/entities/<path:path>")
 def entity(path: str):
     svc = services()
-    return jsonify(describe_entity(svc, f"{svc.graph.minter.base}/id/{path}"))
+    return jsonify(describe_entity(svc, entity_uri(svc, path)))
 
 
 @api.get("/openapi.json")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from graph.uris import sparql_iri
 from reform.errors import NotFoundError
 
 _KINDS = {
@@ -23,17 +24,26 @@ _KINDS = {
 MAX_LINKS = 300
 
 
+def entity_uri(svc, path: str) -> str:
+    """The entity URI of an /id/… path; a path the minter could not have produced is not found."""
+    uri = svc.graph.minter.entity(path)
+    if uri is None:
+        raise NotFoundError(f"no entity /id/{path}")
+    return str(uri)
+
+
 def describe_entity(svc, uri: str) -> dict[str, Any]:
     """Everything the graph says about `uri` (outgoing and incoming), or NotFoundError."""
+    iri = sparql_iri(uri)
     outgoing = _rows(
         svc,
-        f"SELECT DISTINCT ?p ?o ?label WHERE {{ <{uri}> ?p ?o . OPTIONAL {{ ?o skos:prefLabel|rdfs:label|foaf:name ?label }} }} LIMIT {MAX_LINKS}",
+        f"SELECT DISTINCT ?p ?o ?label WHERE {{ {iri} ?p ?o . OPTIONAL {{ ?o skos:prefLabel|rdfs:label|foaf:name ?label }} }} LIMIT {MAX_LINKS}",
     )
     if not outgoing:
         raise NotFoundError(f"no entity {uri} in the graph")
     incoming = _rows(
         svc,
-        f"""SELECT DISTINCT ?s ?p ?label WHERE {{ ?s ?p <{uri}> . FILTER(?p != oa:hasBody)
+        f"""SELECT DISTINCT ?s ?p ?label WHERE {{ ?s ?p {iri} . FILTER(?p != oa:hasBody)
         OPTIONAL {{ ?s skos:prefLabel|rdfs:label|foaf:name|dcterms:title ?label }} }} LIMIT {MAX_LINKS}""",
     )
     types = [o for p, o, _ in outgoing if p.endswith("#type") or p.endswith("/type")]
@@ -60,9 +70,8 @@ def describe_entity(svc, uri: str) -> dict[str, Any]:
 
 def entity_rdf(svc, uri: str, rdf_format: str) -> str:
     """The entity's own triples (both directions) serialized as Turtle, N-Triples or JSON-LD."""
-    result = svc.graph.query(
-        f"CONSTRUCT {{ <{uri}> ?p ?o . ?s ?q <{uri}> }} WHERE {{ {{ <{uri}> ?p ?o }} UNION {{ ?s ?q <{uri}> }} }}"
-    )
+    iri = sparql_iri(uri)
+    result = svc.graph.query(f"CONSTRUCT {{ {iri} ?p ?o . ?s ?q {iri} }} WHERE {{ {{ {iri} ?p ?o }} UNION {{ ?s ?q {iri} }} }}")
     if len(result.graph) == 0:
         raise NotFoundError(f"no entity {uri} in the graph")
     for prefix, namespace in svc.graph.dataset.namespaces():

@@ -8,7 +8,7 @@ from reform.errors import NotFoundError, QueryError
 from search.service import MAX_QUERY_CHARS, SearchFilters, document_facets
 from web.answers import answer_cards
 from web.app import services
-from web.entities import describe_entity, entity_rdf
+from web.entities import describe_entity, entity_rdf, entity_uri
 
 ui = Blueprint("ui", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
 # The UI speaks Vietnamese: names of relations and kinds as staff would say them.
@@ -112,7 +112,7 @@ def document_page(document_id: str):
 @ui.get("/id/<path:path>")
 def entity_page(path: str):
     svc = services()
-    uri = f"{svc.graph.minter.base}/id/{path}"
+    uri = entity_uri(svc, path)
     mime = FORMAT_PARAM.get(request.args.get("format", "")) or request.accept_mimetypes.best_match(["text/html", *RDF_TYPES])
     if mime in RDF_TYPES:
         return Response(entity_rdf(svc, uri, RDF_TYPES[mime]), content_type=f"{mime}; charset=utf-8")
