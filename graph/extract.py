@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from graph.agencies import HA_NOI, Agency, Area, agency_named, area_in_context, local_agency, national_agencies, resolve_issuer
 from graph.indicators import Observation, find_observations
@@ -348,7 +349,7 @@ def _signer(document: Document) -> tuple[str, str] | None:
 def _people(sentence: str, offset: int, passage: Passage, document_id: str, area: Area) -> list[PersonMention]:
     people = []
     for match in _ROLE.finditer(sentence):
-        agency = agency_named(match.group(2), area) or _sở(match.group(2), area)
+        agency = agency_named(match.group(2), area) or _department(match.group(2), area)
         if agency is None:
             continue
         evidence = Evidence(document_id, passage.id, offset + match.start(), offset + match.end())
@@ -356,7 +357,8 @@ def _people(sentence: str, offset: int, passage: Passage, document_id: str, area
     return people
 
 
-def _sở(text: str, area: Area):  # noqa: N802 - "Sở" is the domain word
+def _department(text: str, area: Area) -> Agency | None:
+    """A city department (Sở …) named in text."""
     folded = fold_diacritics(text).lower()
     for prefix in ("so-noi-vu", "so-tu-phap", "so-tai-chinh", "so-thong-tin-va-truyen-thong"):
         if prefix.replace("-", " ") in folded:
@@ -364,21 +366,37 @@ def _sở(text: str, area: Area):  # noqa: N802 - "Sở" is the domain word
     return None
 
 
-def _agencies(text: str, passage: Passage, area: Area) -> list[AgencyMention]:
-    """Known bodies named in a passage (first mention of each)."""
-    found: dict[str, AgencyMention] = {}
-    body = text[passage.start : passage.end]
-    folded = fold_diacritics(body).lower()
+@lru_cache(maxsize=16)
+def _agency_labels(area: Area) -> tuple[tuple[Agency, tuple[tuple[str, str], ...]], ...]:
+    """Known bodies of an area and their searchable labels (as written, folded), built once per area.
+
+    Bare abbreviations ("UBND") are left out (context resolves them elsewhere), and a district body
+    only counts when it is named with its district.
+    """
     district = area_in_context("quận Hà Đông", area)
     candidates = national_agencies() + [
         local_agency(p, area) for p in ("ubnd", "hdnd", "thanh-uy", "so-noi-vu", "so-tu-phap", "ban-chi-dao-cchc")
     ]
     candidates += [local_agency(p, district) for p in ("ubnd", "hdnd")]
+    result = []
     for agency in candidates:
-        for label in (agency.label, *agency.alt_labels):
-            if len(label) < 5 or (agency.area and agency.area.level == "district" and agency.area.name not in label):
-                continue  # bare abbreviations ("UBND"), and a district body is named with its district
-            position = folded.find(fold_diacritics(label).lower())
+        labels = tuple(
+            (label, fold_diacritics(label).lower())
+            for label in (agency.label, *agency.alt_labels)
+            if len(label) >= 5 and not (agency.area and agency.area.level == "district" and agency.area.name not in label)
+        )
+        result.append((agency, labels))
+    return tuple(result)
+
+
+def _agencies(text: str, passage: Passage, area: Area) -> list[AgencyMention]:
+    """Known bodies named in a passage (first mention of each)."""
+    found: dict[str, AgencyMention] = {}
+    body = text[passage.start : passage.end]
+    folded = fold_diacritics(body).lower()
+    for agency, labels in _agency_labels(area):
+        for label, folded_label in labels:
+            position = folded.find(folded_label)
             if position >= 0 and agency.key not in found:
                 start = passage.start + position
                 found[agency.key] = AgencyMention(agency, Evidence(passage.document_id, passage.id, start, start + len(label)))

@@ -60,7 +60,7 @@ def find_observations(document: Document, passage: Passage, default_area: Area) 
     text = document.text
     for line_start, line_end in iter_lines(text, passage.start, passage.end):
         line = text[line_start:line_end]
-        indicator = _indicator_in(line)
+        indicator = indicator_in(line)
         if indicator is None:
             continue
         value, rank = _VALUE.search(line), _RANK.search(line)
@@ -88,7 +88,7 @@ def find_observations(document: Document, passage: Passage, default_area: Area) 
     return found
 
 
-def _indicator_in(line: str) -> Indicator | None:
+def indicator_in(line: str) -> Indicator | None:
     folded = fold_diacritics(line).lower()
     for indicator in INDICATORS:
         for label in indicator.alt_labels:

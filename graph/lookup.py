@@ -49,6 +49,16 @@ def candidates(graph: GraphStore, text: str) -> list[str]:
     return found
 
 
+def lookup_number(graph: GraphStore, store: DocumentStore, text: str) -> dict[str, Any] | None:
+    """The documented lookup object for a typed number (other matches in `candidates`), or None."""
+    found = [describe(graph, store, uri) for uri in candidates(graph, text)]
+    if not found:
+        return None
+    main = found[0]
+    main["candidates"] = [{"uri": d["uri"], "number": d["number"], "label": d["label"], "issuer": d["issuer"]} for d in found[1:]]
+    return main
+
+
 def describe(graph: GraphStore, store: DocumentStore, uri: str) -> dict[str, Any]:
     """The documented `reform lookup --json` object for one document URI."""
     iri = sparql_iri(uri)

@@ -12,7 +12,7 @@ from ingest.article import clean_article
 from ingest.chunking import chunk_article_text, chunk_formal_text
 from ingest.dates import parse_date
 from ingest.document import Document, Passage
-from ingest.legal import chunk_legal_text, has_formal_header, is_legal_text, parse_legal_header
+from ingest.legal import chunk_legal_text, is_legal_text, parse_legal_header
 from ingest.normalize import fold_diacritics, has_vietnamese_diacritics, normalize_text
 from ingest.readers import reader_for
 from reform.errors import IngestError
@@ -38,12 +38,13 @@ def build_document(
     raw = reader_for(path.suffix)(data)
     text = normalize_text(raw.text)
     legal = is_legal_text(text)
-    formal = legal or has_formal_header(text)  # plans and reports have the header but no Điều
+    parsed_header = parse_legal_header(text)
+    formal = legal or parsed_header.is_formal  # plans and reports have the header but no Điều
     cleaned = clean_article(text, take_title=not formal)
     text = cleaned.text
     if not text.strip():
         raise IngestError("no text left after removing site boilerplate")
-    header = parse_legal_header(text) if formal else None
+    header = parsed_header if formal else None
     chunker = chunk_legal_text if legal else chunk_formal_text if formal else chunk_article_text
     chunks = chunker(text, max_words=max_words, min_words=min_words)
     passages = tuple(

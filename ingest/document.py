@@ -62,3 +62,34 @@ class Document:
     kind: str = "article"
     number: str | None = None
     metadata: Mapping[str, Any] = field(default_factory=dict)
+
+    def as_dict(self, *, with_file_path: bool = True) -> dict[str, Any]:
+        """The document as JSON (`reform show --json`, `/api/documents/<id>`); the web omits the file path."""
+        data = {
+            "id": self.id,
+            "title": self.title,
+            "date": self.date,
+            "source": self.source,
+            "author": self.author,
+            "path": self.path,
+            "kind": self.kind,
+            "number": self.number,
+            "language": self.language,
+            "metadata": dict(self.metadata),
+            "text": self.text,
+            "passages": [
+                {
+                    "id": p.id,
+                    "seq": p.seq,
+                    "start": p.start,
+                    "end": p.end,
+                    "heading": p.heading,
+                    "path": list(p.path),
+                    "text": p.text,
+                }
+                for p in self.passages
+            ],
+        }
+        if not with_file_path:
+            del data["path"]
+        return data

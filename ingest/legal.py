@@ -57,17 +57,16 @@ class LegalHeader:
     date: str | None
     title: str | None
 
+    @property
+    def is_formal(self) -> bool:
+        """A formal document (decision, plan, report …) opens with "Số: …" and a type line (KẾ HOẠCH …)."""
+        return self.number is not None and self.title is not None
+
 
 def is_legal_text(text: str) -> bool:
     """A formal document has numbered articles ("Điều 1.", "Điều 2.") at the start of lines."""
     articles = sum(1 for s, e in iter_lines(text) if _ARTICLE.match(text[s:e]))
     return articles >= 2 or (articles == 1 and "Căn cứ" in text[:5000])
-
-
-def has_formal_header(text: str) -> bool:
-    """A formal document (decision, plan, report …) opens with "Số: …" and a type line (KẾ HOẠCH …)."""
-    header = parse_legal_header(text)
-    return header.number is not None and header.title is not None
 
 
 def parse_legal_header(text: str) -> LegalHeader:

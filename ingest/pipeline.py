@@ -127,7 +127,6 @@ def ingest_paths(
                     report.outcomes.append(FileOutcome(path, "removed", doc_id))
                     store.log(run, path, "removed")
         report.generation = store.bump_generation() if report.changed else store.generation
-    report.seconds = time.perf_counter() - started
     for hook in hooks:
         try:
             hook.after_ingest(store, report)

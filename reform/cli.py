@@ -223,23 +223,18 @@ def lookup(settings: Settings, number: str, as_json: bool) -> None:
 
     Accepts 280/QĐ-UBND, 280/QD-UBND, "qđ 280", "quyết định 280", "Quyết định số 280/QĐ-UBND". Exit 1 if not found.
     """
-    from graph.lookup import candidates, close_matches, describe
+    from graph.lookup import close_matches, lookup_number
 
     with _open_store(settings) as store:
         graph = _synced_graph(settings, store)
-        uris = candidates(graph, number)
-        if not uris:
+        main_result = lookup_number(graph, store, number)
+        if main_result is None:
             suggestions = close_matches(graph, number)
             hint = f" — did you mean: {'; '.join(suggestions)}?" if suggestions else ""
             click.echo(f"not found: {number}{hint}", err=True)
             if as_json:
                 _print_json({"query": number, "found": False, "did_you_mean": suggestions})
             sys.exit(1)
-        described = [describe(graph, store, uri) for uri in uris]
-    main_result = described[0]
-    main_result["candidates"] = [
-        {"uri": d["uri"], "number": d["number"], "label": d["label"], "issuer": d["issuer"]} for d in described[1:]
-    ]
     if as_json:
         _print_json(main_result)
         return
@@ -346,29 +341,9 @@ def show(settings: Settings, document_id: str, as_json: bool) -> None:
     with _open_store(settings) as store:
         document = store.get_document(document_id)
     if as_json:
-        _print_json(_document_json(document))
+        _print_json(document.as_dict())
         return
     _echo_document(document, click.echo, color=sys.stdout.isatty())
-
-
-def _document_json(document) -> dict[str, Any]:
-    return {
-        "id": document.id,
-        "title": document.title,
-        "date": document.date,
-        "source": document.source,
-        "author": document.author,
-        "path": document.path,
-        "kind": document.kind,
-        "number": document.number,
-        "language": document.language,
-        "metadata": dict(document.metadata),
-        "text": document.text,
-        "passages": [
-            {"id": p.id, "seq": p.seq, "start": p.start, "end": p.end, "heading": p.heading, "path": list(p.path), "text": p.text}
-            for p in document.passages
-        ],
-    }
 
 
 def _echo_document(document, echo: Callable[[str], None], *, color: bool) -> None:

@@ -10,8 +10,6 @@ Why not FTS5's bm25(): an OR query over common Vietnamese syllables scored every
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from ingest.numbers import NumberReference, find_document_numbers, parse_documen
 from ingest.store import DocumentStore
 from search.abbreviations import BUILT_IN, harvest
 from search.bm25 import BM25Matrix
+from search.files import write_atomically
 from search.terms import QueryTerms, index_fields
 
 _SCHEMA = """
@@ -132,14 +131,7 @@ class LexicalIndex:
         return self._matrix
 
     def _save_matrix(self, generation: int) -> None:
-        handle, tmp = tempfile.mkstemp(prefix=".lexical-", suffix=".npz", dir=self.cache_path.parent)
-        os.close(handle)
-        try:
-            self._matrix.save(tmp, generation=generation)
-            os.replace(tmp, self.cache_path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        write_atomically(self.cache_path, lambda tmp: self._matrix.save(tmp, generation=generation))
 
     def passages_mentioning(self, number_key: str) -> set[str]:
         """Passages that cite exactly this document number (by its folded key)."""

@@ -157,7 +157,6 @@ class SearchService:
         if mode != "lexical" and self.vectors is None:
             warnings.append("embedding model not installed: results are lexical only (run 'reform model install')")
             mode = "lexical" if mode == "vector" else mode
-        self.lexical.sync()
         expansions = expand(query, self.lexical.abbreviations())
         terms = query_terms(query, expansions=expansions)
         fused = self._fused_scores(query, expansions, terms, mode)

@@ -12,8 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +20,7 @@ import numpy as np
 from ingest.document import Passage
 from ingest.store import DocumentStore
 from reform.errors import ReformError
+from search.files import write_atomically
 
 CACHE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS embeddings (
@@ -87,22 +86,17 @@ class VectorIndex:
             "kind": self.kind,
             "dimension": self.embedder.dimension,
         }
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, tmp = tempfile.mkstemp(prefix=".vectors-", suffix=".npz", dir=self.path.parent)
-        os.close(handle)
-        try:
-            np.savez(
+        write_atomically(
+            self.path,
+            lambda tmp: np.savez(
                 tmp,
                 meta=json.dumps(meta),
                 index=faiss.serialize_index(self.index),
                 passage_ids=np.array([p or "" for p in self.passage_ids]),
                 hash_keys=np.array(list(self.hashes)),
                 hash_values=np.array(list(self.hashes.values())),
-            )
-            os.replace(tmp, self.path)  # readers see the old file or the new one, never a mix
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+            ),
+        )
 
     @property
     def kind(self) -> str:

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from graph.agencies import HA_NOI, area_in_context
-from graph.indicators import _indicator_in
+from graph.indicators import indicator_in
 from graph.lookup import candidates, describe
 from ingest.numbers import find_document_numbers, find_number_references
 
@@ -38,7 +38,7 @@ def answer_cards(svc, query: str) -> list[dict[str, Any]]:
                     "document_id": first["document_id"] if first else None,
                 }
             )
-    indicator = _indicator_in(query)
+    indicator = indicator_in(query)
     if indicator is not None:
         cards += _indicator_cards(svc, indicator, query)
     return cards

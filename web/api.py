@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from reform.errors import NotFoundError, QueryError
+from reform.errors import QueryError
 from search.service import MAX_K, SearchFilters
 from web.answers import answer_cards
 from web.app import services
@@ -32,19 +32,16 @@ def search():
 
 @api.get("/lookup")
 def lookup():
-    from graph.lookup import candidates, close_matches, describe
+    from graph.lookup import close_matches, lookup_number
 
     number = request.args.get("number", "")
     svc = services()
-    uris = candidates(svc.graph, number)
-    if not uris:
+    found = lookup_number(svc.graph, svc.store, number)
+    if found is None:
         response = jsonify({"error": f"not found: {number}", "status": 404, "did_you_mean": close_matches(svc.graph, number)})
         response.status_code = 404
         return response
-    found = [describe(svc.graph, svc.store, uri) for uri in uris]
-    main = found[0]
-    main["candidates"] = [{"uri": d["uri"], "number": d["number"], "label": d["label"], "issuer": d["issuer"]} for d in found[1:]]
-    return jsonify(main)
+    return jsonify(found)
 
 
 @api.get("/documents")
@@ -54,23 +51,7 @@ def documents():
 
 @api.get("/documents/<document_id>")
 def document(document_id: str):
-    item = services().store.get_document(document_id)
-    return jsonify(
-        {
-            "id": item.id,
-            "title": item.title,
-            "date": item.date,
-            "source": item.source,
-            "author": item.author,
-            "kind": item.kind,
-            "number": item.number,
-            "language": item.language,
-            "text": item.text,
-            "passages": [
-                {"id": p.id, "start": p.start, "end": p.end, "heading": p.heading, "path": list(p.path)} for p in item.passages
-            ],
-        }
-    )
+    return jsonify(services().store.get_document(document_id).as_dict(with_file_path=False))
 
 
 @api.get("/entities/<path:path>")
@@ -97,6 +78,3 @@ def _int_arg(name: str, default, low: int, high: int):
     if not low <= value <= high:
         raise QueryError(f"{name} must be between {low} and {high}")
     return value
-
-
-__all__ = ["api", "NotFoundError"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import Blueprint, Response, render_template, request
 
 from web.app import services
@@ -88,7 +90,9 @@ def _refuse(status: int, message: str) -> Response:
     )
 
 
-def _examples() -> list[dict[str, str]]:
+@lru_cache(maxsize=1)
+def _examples() -> tuple[dict[str, str], ...]:
+    """The README's example queries (graph/queries/*.rq), read once per process."""
     from pathlib import Path
 
     folder = Path(__file__).resolve().parent.parent / "graph" / "queries"
@@ -98,7 +102,7 @@ def _examples() -> list[dict[str, str]]:
         comments = [line[1:].strip() for line in text.splitlines() if line.startswith("#")]
         title = next((c[3:].strip() for c in comments if c.startswith("vi:")), comments[0] if comments else path.stem)
         examples.append({"name": path.stem, "title": title, "query": text})
-    return examples
+    return tuple(examples)
 
 
 def _table(output) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request
 
-from reform.errors import NotFoundError, QueryError
+from reform.errors import QueryError
 from search.service import MAX_QUERY_CHARS, SearchFilters, document_facets
 from web.answers import answer_cards
 from web.app import services
@@ -182,6 +182,3 @@ def _int(raw, default):
         return int(raw) if raw not in (None, "") else default
     except ValueError:
         abort(400)
-
-
-__all__ = ["ui", "NotFoundError"]

@@ -25,7 +25,7 @@ def export_query_encoder(model_dir: Path, sentences: list[str]) -> float:
     from search.embedder import Embedder, OnnxQueryEncoder
 
     embedder = Embedder(model_dir, use_onnx=False)
-    wrapper = _PooledEncoder(embedder.model[0].auto_model).eval()
+    wrapper = pooled_encoder(embedder.model[0].auto_model).eval()
     target = model_dir / ONNX_FILE
     target.parent.mkdir(exist_ok=True)
     example = torch.tensor([[0, 5, 6, 7, 2]])
@@ -55,13 +55,15 @@ def export_query_encoder(model_dir: Path, sentences: list[str]) -> float:
     return cosine
 
 
-def _pooled_encoder_class():
+def pooled_encoder(bert):
+    """BERT called with keyword arguments, then e5's mean pooling over all tokens and L2 norm.
+
+    The torch.nn.Module subclass is defined here so that importing this module does not import torch.
+    """
     import torch
 
     class PooledEncoder(torch.nn.Module):
-        """BERT called with keyword arguments, then e5's mean pooling over all tokens and L2 norm."""
-
-        def __init__(self, bert: torch.nn.Module) -> None:
+        def __init__(self) -> None:
             super().__init__()
             self.bert = bert
 
@@ -73,8 +75,4 @@ def _pooled_encoder_class():
             pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
             return torch.nn.functional.normalize(pooled, dim=-1)
 
-    return PooledEncoder
-
-
-def _PooledEncoder(bert):  # noqa: N802 - built lazily so importing this module does not import torch
-    return _pooled_encoder_class()(bert)
+    return PooledEncoder()
