@@ -78,7 +78,9 @@ def describe(graph: GraphStore, store: DocumentStore, uri: str) -> dict[str, Any
         ?t oa:hasSource ?passage ; oa:hasSelector ?s . ?s oa:start ?start ; oa:end ?end }} ORDER BY ?passage ?start""")
     for passage_uri, _start, _end in rows:
         passage_id = str(passage_uri).rsplit("/", 1)[-1]
-        passage = store.get_passage(passage_id)
+        passage = store.find_passage(passage_id)
+        if passage is None:  # the graph was published before a newer ingest removed it
+            continue
         mentions.append({"document_id": passage.document_id, "passage_id": passage.id, "text": passage.text})
     return {
         "uri": uri,

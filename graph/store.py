@@ -8,6 +8,7 @@ generation, like the search indexes.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import pickle
 from dataclasses import replace
@@ -19,9 +20,10 @@ from rdflib import Dataset, URIRef
 
 from graph.extract import Extraction, extract
 from graph.rdf import GraphBuilder, resolve_documents
+from graph.snapshots import current, publish, snapshot_root
 from graph.uris import PREFIXES, UriMinter
 from ingest.store import DocumentStore
-from reform.errors import QueryError
+from reform.errors import QueryError, StoreError
 
 # Bump when extraction or rendering changes: cached extractions and rendered graphs are redone.
 EXTRACTION_VERSION = "2"
@@ -34,19 +36,32 @@ CREATE TABLE IF NOT EXISTS graph_extractions (document_id TEXT PRIMARY KEY, sign
 class GraphStore:
     """rdflib Dataset over a persistent Oxigraph store."""
 
-    def __init__(self, path: Path, minter: UriMinter) -> None:
-        self.path, self.minter = Path(path), minter
-        self.path.mkdir(parents=True, exist_ok=True)
-        # Writes go to Oxigraph's own SPARQL engine: rdflib's update() would first build its Python
-        # algebra for the INSERT DATA block, quadratic in its size (measured 9 s for 2,000 triples).
-        self.oxigraph = pyoxigraph.Store(str(self.path))
+    def __init__(self, path: Path, minter: UriMinter, *, read_only: bool = False) -> None:
+        self.path, self.minter, self.read_only = Path(path), minter, read_only
+        try:
+            if read_only:
+                self.oxigraph = pyoxigraph.Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                # Writes go to Oxigraph's own SPARQL engine: rdflib's update() would first build its Python
+                # algebra for the INSERT DATA block, quadratic in its size (measured 9 s for 2,000 triples).
+                self.oxigraph = pyoxigraph.Store(str(self.path))
+        except OSError as exc:
+            raise StoreError(f"cannot open the graph store {self.path}: {exc}") from None
         self.dataset = Dataset(store=OxigraphStore(store=self.oxigraph), default_union=True)
         for prefix, namespace in PREFIXES.items():
             self.dataset.bind(prefix, namespace)
 
     def close(self) -> None:
-        self.oxigraph.flush()
-        del self.oxigraph
+        """Release the store (and its lock): pyoxigraph has no close(), it closes when unreferenced."""
+        if not self.read_only:
+            self.oxigraph.flush()
+        del self.oxigraph, self.dataset
+        gc.collect()  # rdflib's graph objects refer to each other; collect the cycle holding the store
+
+    def publish(self, label: str) -> Path:
+        """Checkpoint this (live) store for readers; see graph.snapshots."""
+        return publish(self.oxigraph, snapshot_root(self.path), label)
 
     def __enter__(self) -> GraphStore:
         return self
@@ -102,7 +117,7 @@ class GraphIndex:
         extraction changed or one of its references now resolves to another URI. Extractions are
         cached per document signature, so unchanged documents are not re-read.
         """
-        if self.up_to_date:
+        if self.up_to_date and current(snapshot_root(self.graph.path)) is not None:
             return 0
         extractions = self._extractions()
         nodes = resolve_documents(extractions, self.graph.minter)
@@ -125,6 +140,10 @@ class GraphIndex:
                 self.store.db.execute("DELETE FROM graph_documents WHERE document_id = ?", (removed,))
                 self.store.db.execute("DELETE FROM graph_extractions WHERE document_id = ?", (removed,))
                 changed += 1
+            # Published before the commit: a crash in between makes the next run redo and publish again,
+            # never leave readers on an older graph than the one recorded as done.
+            if changed or current(snapshot_root(self.graph.path)) is None:
+                self.graph.publish(f"g{self.store.generation}")
             self.store.set_meta("graph_generation", f"{self.store.generation}:{EXTRACTION_VERSION}")
         return changed
 

@@ -103,6 +103,19 @@ def ingest_paths(
     progress: bool | None = None,
 ) -> IngestReport:
     """Ingest files and folders into `store`; see the module docstring for the guarantees."""
+    with store.writer():
+        return _ingest_locked(paths, store=store, settings=settings, prune=prune, hooks=hooks, progress=progress)
+
+
+def _ingest_locked(
+    paths: Sequence[Path],
+    *,
+    store: DocumentStore,
+    settings: Settings,
+    prune: bool,
+    hooks: Sequence[IngestHook],
+    progress: bool | None,
+) -> IngestReport:
     started = time.perf_counter()
     report = IngestReport()
     found, roots = discover([Path(p) for p in paths])

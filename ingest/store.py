@@ -7,10 +7,12 @@ index update is repaired on the next run instead of leaving the two out of step.
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +65,8 @@ class DocumentStore:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._db: sqlite3.Connection | None = None
+        self._writer_fd: int | None = None
+        self._writer_depth = 0
 
     def open(self) -> DocumentStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -100,6 +104,44 @@ class DocumentStore:
         if self._db is None:
             raise StoreError("the document store is not open")
         return self._db
+
+    @contextmanager
+    def writer(self) -> Iterator[None]:
+        """Be the one writer of this data directory (ingest, index catch-up) or fail at once.
+
+        Readers (the web server, query commands) never take it; they read what writers committed
+        and published. The lock is an advisory `flock` on `writer.lock` beside the database, released
+        by the kernel if the process dies; it is re-entrant within this store object.
+        """
+        if self._writer_depth == 0:
+            fd = os.open(self.path.with_name("writer.lock"), os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                raise StoreError(
+                    f"another process is writing to {self.path.parent} (a running 'reform ingest'?): try again when it finishes"
+                ) from None
+            self._writer_fd = fd
+        self._writer_depth += 1
+        try:
+            yield
+        finally:
+            self._writer_depth -= 1
+            if self._writer_depth == 0 and self._writer_fd is not None:
+                os.close(self._writer_fd)  # closing the descriptor releases the lock
+                self._writer_fd = None
+
+    @contextmanager
+    def writer_if_free(self) -> Iterator[bool]:
+        """The writer lock when nobody holds it (yields True), else go on without it (yields False)."""
+        with ExitStack() as stack:
+            try:
+                stack.enter_context(self.writer())
+            except StoreError:
+                yield False
+                return
+            yield True
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -212,10 +254,14 @@ class DocumentStore:
         return [_passage(row) for row in rows]
 
     def get_passage(self, passage_id: str) -> Passage:
-        row = self.db.execute("SELECT * FROM passages WHERE id = ?", (passage_id,)).fetchone()
-        if row is None:
+        passage = self.find_passage(passage_id)
+        if passage is None:
             raise NotFoundError(f"no passage with id {passage_id!r}")
-        return _passage(row)
+        return passage
+
+    def find_passage(self, passage_id: str) -> Passage | None:
+        row = self.db.execute("SELECT * FROM passages WHERE id = ?", (passage_id,)).fetchone()
+        return None if row is None else _passage(row)
 
     def passage_count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM passages").fetchone()[0])

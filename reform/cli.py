@@ -62,9 +62,10 @@ def ingest(settings: Settings, paths: tuple[Path, ...], prune: bool, as_json: bo
     Exits 1 if any file failed (each failure is listed with its reason); what did succeed is kept.
     """
     from ingest.pipeline import ingest_paths
+    from reform.indexes import index_hooks
 
-    with _open_store(settings) as store:
-        hooks = _index_hooks(settings, store)
+    warn = lambda message: click.echo(f"warning: {message}", err=True)  # noqa: E731
+    with _open_store(settings) as store, index_hooks(settings, store, warn=warn) as hooks:
         report = ingest_paths(list(paths), store=store, settings=settings, prune=prune, hooks=hooks, progress=progress)
     if as_json:
         _print_json(report.as_dict())
@@ -77,48 +78,10 @@ def ingest(settings: Settings, paths: tuple[Path, ...], prune: bool, as_json: bo
     sys.exit(1 if report.failed else 0)
 
 
-def _index_hooks(settings: Settings, store) -> list:
-    """The lexical index always; the vector index when the embedding model is installed."""
-    from search.lexical import LexicalIndex
+def _published_graph(settings: Settings, store):
+    from reform.indexes import published_graph
 
-    hooks: list = [LexicalIndex(store), _graph_index(settings, store)]
-    if (settings.model_dir / "modules.json").is_file():
-        from search.embedder import Embedder
-        from search.vectors import VectorIndex
-
-        hooks.append(
-            VectorIndex(
-                store,
-                Embedder(settings.model_dir),
-                settings.vectors_path,
-                ann_threshold=settings.ann_threshold,
-                nprobe=settings.ann_nprobe,
-            )
-        )
-    else:
-        click.echo(
-            "warning: embedding model not installed; only the lexical index is updated (run 'reform model install')", err=True
-        )
-    return hooks
-
-
-def _graph_store(settings: Settings):
-    from graph.store import GraphStore
-    from graph.uris import UriMinter
-
-    return GraphStore(settings.graph_path, UriMinter(settings.base_uri))
-
-
-def _graph_index(settings: Settings, store):
-    from graph.store import GraphIndex
-
-    return GraphIndex(store, _graph_store(settings))
-
-
-def _synced_graph(settings: Settings, store):
-    index = _graph_index(settings, store)
-    index.sync()
-    return index.graph
+    return published_graph(settings, store).current()
 
 
 def _search_service(settings: Settings):
@@ -195,7 +158,7 @@ def sparql(settings: Settings, query: str, fmt: str) -> None:
     if query.startswith("@"):
         query = Path(query[1:]).read_text(encoding="utf-8")
     with _open_store(settings) as store:
-        graph = _synced_graph(settings, store)
+        graph = _published_graph(settings, store)
         result = graph.query(query)
         if result.type in ("CONSTRUCT", "DESCRIBE"):
             click.echo(result.graph.serialize(format="turtle" if fmt in ("table", "turtle") else "json-ld"))
@@ -226,7 +189,7 @@ def lookup(settings: Settings, number: str, as_json: bool) -> None:
     from graph.lookup import close_matches, lookup_number
 
     with _open_store(settings) as store:
-        graph = _synced_graph(settings, store)
+        graph = _published_graph(settings, store)
         main_result = lookup_number(graph, store, number)
         if main_result is None:
             suggestions = close_matches(graph, number)
@@ -266,7 +229,7 @@ def entities(settings: Settings, kind: str | None, stats: bool) -> None:
         "observation": "qb:Observation",
     }
     with _open_store(settings) as store:
-        graph = _synced_graph(settings, store)
+        graph = _published_graph(settings, store)
         for name, cls in classes.items():
             if kind and kind != name:
                 continue
@@ -287,7 +250,7 @@ def entities(settings: Settings, kind: str | None, stats: bool) -> None:
 def export(settings: Settings, fmt: str) -> None:
     """Write the whole graph to stdout (trig keeps one named graph per source document)."""
     with _open_store(settings) as store:
-        graph = _synced_graph(settings, store)
+        graph = _published_graph(settings, store)
         if fmt == "trig":
             click.echo(graph.dataset.serialize(format="trig"))
             return

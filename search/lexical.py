@@ -58,7 +58,12 @@ class LexicalIndex:
 
     @property
     def up_to_date(self) -> bool:
-        return self.store.get_meta("lexical_generation") == str(self.store.generation)
+        return self.indexed_generation == self.store.generation
+
+    @property
+    def indexed_generation(self) -> int:
+        """The store generation the token tables reflect (-1: never indexed)."""
+        return int(self.store.get_meta("lexical_generation") or -1)
 
     def sync(self) -> int:
         """Re-index documents whose signature changed, drop removed ones; returns documents touched."""
@@ -98,8 +103,7 @@ class LexicalIndex:
 
     def abbreviations(self) -> dict[str, str]:
         """The built-in dictionary plus every definition harvested from the documents (cached per generation)."""
-        self.sync()  # the table is filled by sync: never cache a generation before it is indexed
-        generation = self.store.generation
+        generation = self.indexed_generation
         if self._abbreviations[0] != generation:
             dictionary = dict(BUILT_IN)
             for abbreviation, long_form in self.store.db.execute("SELECT DISTINCT abbreviation, long_form FROM abbreviations"):
@@ -115,9 +119,12 @@ class LexicalIndex:
         return [LexicalHit(pid, score) for pid, score in self.matrix().search(query, limit=limit)]
 
     def matrix(self) -> BM25Matrix:
-        """The BM25 matrix of the current generation: in memory, from the disk cache, or rebuilt."""
-        self.sync()
-        generation = self.store.generation
+        """The BM25 matrix of the indexed generation: in memory, from the disk cache, or rebuilt.
+
+        Reads only what `sync` (the writer's job) committed; the generation label is read before the
+        rows, so rows are never older than their label (a newer commit in between is rebuilt next time).
+        """
+        generation = self.indexed_generation
         if self._matrix is not None and self._matrix_generation == generation:
             return self._matrix
         if self.cache_path.is_file():

@@ -109,7 +109,6 @@ class SearchService:
         self._owns_store = store is None
         self.store = store or DocumentStore(settings.database_path).open()
         self.lexical = LexicalIndex(self.store)
-        self.lexical.sync()
         self.embedder = embedder if embedder is not None else (_load_embedder(settings) if load_model else None)
         self.vectors = None
         if self.embedder is not None:
@@ -118,7 +117,12 @@ class SearchService:
             self.vectors = VectorIndex(
                 self.store, self.embedder, settings.vectors_path, ann_threshold=settings.ann_threshold, nprobe=settings.ann_nprobe
             )
-            self.vectors.sync()
+        # Catch up once, at open, unless an ingest is writing (it brings the indexes up itself).
+        # Searches never write: they follow what the writer committed (see _current_vectors).
+        with self.store.writer_if_free() as writable:
+            if writable:
+                for index in self.hooks:
+                    index.sync()
         self._documents: dict[str, Document] = {}
         self._generation = -1
 
@@ -136,6 +140,13 @@ class SearchService:
     def hooks(self) -> list:
         """Ingest hooks that keep this service's indexes in step with the store."""
         return [self.lexical] + ([self.vectors] if self.vectors is not None else [])
+
+    def _current_vectors(self):
+        """The vector index as last saved by the writer: reloaded when its file changed on disk."""
+        fresh = self.vectors.reloaded()
+        if fresh is not None:
+            self.vectors = fresh  # one assignment: searches already running keep the index they had
+        return self.vectors
 
     def documents(self) -> dict[str, Document]:
         if self._generation != self.store.generation:
@@ -171,10 +182,9 @@ class SearchService:
             parts.append((normalized([(h.passage_id, h.score) for h in hits], floor_at_min=False), LEXICAL_WEIGHT))
         weight = 0.0 if mode == "hybrid" and is_unaccented(query) else VECTOR_WEIGHT
         if mode in ("hybrid", "vector") and self.vectors is not None and weight > 0:
-            self.vectors.sync()
             text = query if not expansions else f"{query} ({'; '.join(expansions)})"
             vector = self.embedder.encode_queries([text])[0]
-            hits = self.vectors.search(vector, limit=CANDIDATES)
+            hits = self._current_vectors().search(vector, limit=CANDIDATES)
             parts.append((normalized([(h.passage_id, h.score) for h in hits], floor_at_min=True), weight))
         return weighted_sum(parts)
 
@@ -200,7 +210,9 @@ class SearchService:
         seen_text: dict[str, SearchResult] = {}
         shingles: dict[str, set[tuple[str, ...]]] = {}
         for passage_id in sorted(fused, key=lambda p: (-fused[p], p)):
-            passage = self.store.get_passage(passage_id)
+            passage = self.store.find_passage(passage_id)
+            if passage is None or passage.document_id not in documents:
+                continue  # removed by an ingest that the index has not caught up with yet
             document = documents[passage.document_id]
             if not filters.accepts(document_facets(document)):
                 continue

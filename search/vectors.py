@@ -9,9 +9,11 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +34,15 @@ CREATE TABLE IF NOT EXISTS embeddings (
 def passage_hash(passage: Passage) -> str:
     """Identity of what is embedded for a passage (its text with heading context)."""
     return hashlib.sha1(embedding_text(passage).encode("utf-8")).hexdigest()
+
+
+def _file_stamp(path: Path) -> tuple[int, int, int] | None:
+    """Identity of the file's current version (an atomic replace changes the inode)."""
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size
 
 
 @dataclass(frozen=True)
@@ -56,13 +67,27 @@ class VectorIndex:
         self.passage_ids: list[str | None] = []  # faiss id -> passage id (None: removed)
         self.hashes: dict[str, str] = {}  # passage id -> text hash
         self.generation = -1
+        self._stamp: tuple[int, int, int] | None = None
         self._load()
 
     # -- persistence ----------------------------------------------------------------------------
+    def reloaded(self) -> VectorIndex | None:
+        """A new index object loaded from disk if the file changed since this one was loaded, else None.
+
+        For readers (the server): the writer saves the file atomically; a reader swaps in a fresh
+        object rather than mutating this one under searches that are using it.
+        """
+        if _file_stamp(self.path) == self._stamp:
+            return None
+        fresh = copy.copy(self)
+        fresh._load()
+        return fresh
+
     def _load(self) -> None:
         import faiss
 
-        if not self.path.is_file():
+        self._stamp = _file_stamp(self.path)
+        if self._stamp is None:
             return
         with np.load(self.path, allow_pickle=False) as data:
             meta = json.loads(str(data["meta"]))
@@ -97,6 +122,7 @@ class VectorIndex:
                 hash_values=np.array(list(self.hashes.values())),
             ),
         )
+        self._stamp = _file_stamp(self.path)
 
     @property
     def kind(self) -> str:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
 from flask import Flask, jsonify, request
 
-from graph.store import GraphIndex, GraphStore
-from graph.uris import UriMinter
+from graph.snapshots import PublishedGraph
+from graph.store import GraphStore
 from ingest.store import DocumentStore
 from reform.errors import NotFoundError, QueryError, ReformError
+from reform.indexes import published_graph
 from reform.settings import Settings
 from search.service import SearchService
 from web.sparql_runner import SparqlRunner
@@ -26,34 +24,36 @@ CONTENT_SECURITY_POLICY = (
 
 @dataclass
 class Services:
-    """Everything a request needs, opened once: store, search, graph, SPARQL workers."""
+    """Everything a request needs, opened once: store, search, the published graph, SPARQL workers.
+
+    The server only reads: an ingest may run beside it and publish a new graph, which the next
+    request picks up (graph.snapshots); the search indexes follow the store's generation.
+    """
 
     settings: Settings
     store: DocumentStore
     search: SearchService
-    graph: GraphStore
+    published: PublishedGraph
     sparql: SparqlRunner
-    snapshot: Path
+
+    @property
+    def graph(self) -> GraphStore:
+        """The newest published graph (read-only)."""
+        return self.published.current()
 
     def close(self) -> None:
         self.sparql.close()
         self.search.close()
-        self.graph.close()
         self.store.close()
-        shutil.rmtree(self.snapshot, ignore_errors=True)
 
 
 def open_services(settings: Settings, *, embedder=None, load_model: bool = True) -> Services:
     store = DocumentStore(settings.database_path).open()
-    graph = GraphStore(settings.graph_path, UriMinter(settings.base_uri))
-    GraphIndex(store, graph).sync()
-    # SPARQL workers read a checkpoint of the graph that nothing writes: opening the live store
-    # read-only from another process breaks when its background compaction removes files (seen in CI).
-    snapshot = Path(tempfile.mkdtemp(prefix="graph-snapshot-", dir=settings.data))
-    graph.oxigraph.backup(str(snapshot / "store"))
+    published = published_graph(settings, store)
+    published.current()  # nothing published and an ingest still running: say so now, not per request
     search = SearchService(settings, store=store, embedder=embedder, load_model=load_model)
-    sparql = SparqlRunner(snapshot / "store", timeout=settings.sparql_timeout, max_rows=settings.sparql_max_rows)
-    return Services(settings, store, search, graph, sparql, snapshot)
+    sparql = SparqlRunner(lambda: published.path, timeout=settings.sparql_timeout, max_rows=settings.sparql_max_rows)
+    return Services(settings, store, search, published, sparql)
 
 
 def create_app(settings: Settings | None = None, *, services: Services | None = None) -> Flask:

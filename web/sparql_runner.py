@@ -1,8 +1,8 @@
 """SPARQL queries in killable worker processes: a timeout that really stops the work, a result cap.
 
 Neither rdflib nor pyoxigraph can interrupt a running query, so each query runs in a spawned worker
-process holding a read-only Oxigraph store (a checkpoint no one writes, see web.app); past the
-timeout the worker is killed and replaced.
+process holding a read-only Oxigraph store (the newest published checkpoint, see graph.snapshots,
+reopened when a newer one is published); past the timeout the worker is killed and replaced.
 Results are capped at `max_rows`; a capped result says so (`truncated`), never silently.
 """
 
@@ -12,6 +12,7 @@ import json
 import multiprocessing
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -75,15 +76,15 @@ def _strip_strings_and_comments(query: str) -> str:
 class SparqlRunner:
     """A small pool of worker processes answering queries over a read-only copy of the store."""
 
-    def __init__(self, store_path: Path, *, timeout: float, max_rows: int, workers: int = 2) -> None:
-        self.store_path, self.timeout, self.max_rows = str(store_path), timeout, max_rows
+    def __init__(self, store_path: Callable[[], Path], *, timeout: float, max_rows: int, workers: int = 2) -> None:
+        self.store_path, self.timeout, self.max_rows = store_path, timeout, max_rows
         self._context = multiprocessing.get_context("spawn")
         self._free = [self._start() for _ in range(workers)]
         self._lock = threading.Condition()
 
     def _start(self):
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_worker, args=(child, self.store_path), daemon=True)
+        process = self._context.Process(target=_worker, args=(child,), daemon=True)
         process.start()
         return process, parent
 
@@ -100,7 +101,7 @@ class SparqlRunner:
                 self._lock.wait()
             process, connection = self._free.pop()
         try:
-            connection.send((query, result_format, graph_format, self.max_rows))
+            connection.send((str(self.store_path()), query, result_format, graph_format, self.max_rows))
             if not connection.poll(self.timeout):
                 process.kill()
                 process.join(1)
@@ -117,16 +118,19 @@ class SparqlRunner:
         return QueryOutput(*payload)
 
 
-def _worker(connection, store_path: str) -> None:
+def _worker(connection) -> None:
     import pyoxigraph
 
-    store = pyoxigraph.Store.read_only(store_path)
+    opened: tuple[str, pyoxigraph.Store] | None = None
     while True:
         try:
-            query, result_format, graph_format, max_rows = connection.recv()
+            store_path, query, result_format, graph_format, max_rows = connection.recv()
         except EOFError:
             return
         try:
+            if opened is None or opened[0] != store_path:
+                opened = (store_path, pyoxigraph.Store.read_only(store_path))
+            store = opened[1]
             connection.send(("ok", _answer(store, query, result_format, graph_format, max_rows)))
         except SyntaxError as exc:
             connection.send(("error", f"malformed SPARQL: {exc}"))
