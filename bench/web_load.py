@@ -37,7 +37,7 @@ def free_port() -> int:
 
 
 def start_server(data: Path, port: int) -> subprocess.Popen:
-    command = [sys.executable, "-m", "reform.cli", "--data", str(data), "serve", "--port", str(port), "--threads", "16"]
+    command = [sys.executable, "-m", "reform.cli", "--data", str(data), "serve", "--port", str(port)]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
@@ -104,6 +104,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path(os.environ.get("REFORM_DATA", ROOT / "data")))
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--warmup", type=float, default=5, help="Unmeasured seconds of the same load first.")
     args = parser.parse_args()
     port = free_port()
     server = start_server(args.data, port)
@@ -115,9 +116,12 @@ def main() -> None:
                 (f"/sparql?query={urllib.parse.quote(ONE_HOP)}", {"Accept": "application/sparql-results+json"})
             ],
         }
-        print(f"{args.clients} concurrent clients, {args.seconds:g} s per endpoint, reform serve --threads 16 on 127.0.0.1")
+        print(
+            f"{args.clients} concurrent clients, {args.seconds:g} s per endpoint after {args.warmup:g} s warm-up, reform serve (default workers) on 127.0.0.1"
+        )
         print(f"{'endpoint':<38} {'requests':>8} {'errors':>6} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}")
         for name, paths in endpoints.items():
+            load(port, paths, args.clients, args.warmup)  # not measured: workers finish starting, caches fill
             result = load(port, paths, args.clients, args.seconds)
             print(
                 f"{name:<38} {result['requests']:>8} {result['errors']:>6} {result['rps']:>7.1f} "

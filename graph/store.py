@@ -74,13 +74,24 @@ class GraphStore:
         body = " .\n".join(" ".join(term.n3() for term in triple) for triple in triples)
         self.oxigraph.update(f"DROP SILENT GRAPH {graph.n3()} ;\nINSERT DATA {{ GRAPH {graph.n3()} {{\n{body} .\n}} }}")
 
+    def has_graph(self, document_id: str) -> bool:
+        return self.oxigraph.contains_named_graph(pyoxigraph.NamedNode(str(self.minter.graph(document_id))))
+
     def drop_graph(self, document_id: str) -> None:
         self.oxigraph.update(f"DROP SILENT GRAPH {self.minter.graph(document_id).n3()}")
 
     def query(self, sparql: str):
-        """Run a SPARQL query over the union of all documents' graphs (rdflib Result)."""
+        """Run a SPARQL query over the union of all documents' graphs (rdflib Result), read to the end.
+
+        pyoxigraph's solution iterators belong to the thread that made them: one left half-read and
+        collected later on another server thread raised "unsendable … dropped on another thread"
+        and crashed a gunicorn worker at exit. So SELECT results are materialized here.
+        """
         try:
-            return self.dataset.query(sparql, initNs={prefix: str(ns) for prefix, ns in PREFIXES.items()})
+            result = self.dataset.query(sparql, initNs={prefix: str(ns) for prefix, ns in PREFIXES.items()})
+            if result.type == "SELECT":
+                result.bindings  # noqa: B018 -- the property reads the whole generator into a list
+            return result
         except SyntaxError as exc:
             raise QueryError(f"malformed SPARQL: {exc}") from None
         except ValueError as exc:
@@ -121,7 +132,11 @@ class GraphIndex:
             return 0
         extractions = self._extractions()
         nodes = resolve_documents(extractions, self.graph.minter)
-        known = dict(self.store.db.execute("SELECT document_id, digest FROM graph_documents").fetchall())
+        # What the bookkeeping says is rendered; a graph missing from the live store (deleted) is redone.
+        known = {
+            document_id: digest if self.graph.has_graph(document_id) else None
+            for document_id, digest in self.store.db.execute("SELECT document_id, digest FROM graph_documents")
+        }
         changed = 0
         with self.store.transaction():
             for extraction in extractions:

@@ -107,6 +107,8 @@ def fold_diacritics(text: str) -> str:
     >>> fold_diacritics("Ủy ban nhân dân Đống Đa")
     'uy ban nhan dan dong da'
     """
+    if text.isascii():
+        return text.lower()
     return "".join(_fold_char(c) for c in text)
 
 

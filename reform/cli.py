@@ -261,20 +261,17 @@ def export(settings: Settings, fmt: str) -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads of the WSGI server.")
+@click.option("--workers", default=None, type=int, help="Worker processes (default: one per core, at most 4).")
+@click.option("--threads", default=8, show_default=True, type=int, help="Threads per worker process.")
 @click.pass_obj
-def serve(settings: Settings, host: str, port: int, threads: int) -> None:
-    """Serve the web UI, JSON API and SPARQL endpoint (waitress)."""
-    import waitress
+def serve(settings: Settings, host: str, port: int, workers: int | None, threads: int) -> None:
+    """Serve the web UI, JSON API and SPARQL endpoint (gunicorn); `reform ingest` may run meanwhile."""
+    from web.server import default_workers
+    from web.server import serve as run_server
 
-    from web.app import create_app
-
-    app = create_app(settings)
-    click.echo(f"reform-kg: http://{host}:{port}/  (SPARQL: /sparql, API: /api/docs) — Ctrl+C to stop")
-    try:
-        waitress.serve(app, host=host, port=port, threads=threads, ident="reform-kg")
-    finally:
-        app.extensions["reform"].close()
+    workers = workers or default_workers()
+    click.echo(f"reform-kg: http://{host}:{port}/  (SPARQL: /sparql, API: /api/docs; {workers} workers) — Ctrl+C to stop")
+    run_server(settings, host=host, port=port, workers=workers, threads=threads)
 
 
 @cli.command()

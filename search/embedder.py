@@ -30,11 +30,14 @@ def quiet_transformers() -> None:
 class OnnxQueryEncoder:
     """One query at a time through onnxruntime: the exported BERT + mean pooling + normalize."""
 
-    def __init__(self, path: Path, tokenizer, prefix: str, *, threads: int = 2) -> None:
+    def __init__(self, path: Path, tokenizer, prefix: str, *, threads: int = 1) -> None:
         import onnxruntime
 
         options = onnxruntime.SessionOptions()
+        # One thread, no spinning: a short query gains nothing from a second thread, and under load
+        # (several server processes and threads) idle pool threads spinning for work burn the cores.
         options.intra_op_num_threads, options.inter_op_num_threads = threads, 1
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
         self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self.tokenizer, self.prefix = tokenizer, prefix

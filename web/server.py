@@ -1,0 +1,80 @@
+"""`reform serve`: the app under gunicorn, several worker processes with a few threads each.
+
+Why processes: a search is ~10 ms of CPU, most of it Python holding the GIL, so one process tops
+out near one core however many threads it has (measured: 76 searches/s on 2 cores with waitress).
+The server only reads (reform.indexes), so workers can share the data directory; each opens its
+own services after the fork (ONNX Runtime and the SPARQL worker pool do not survive a fork).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+
+from gunicorn.app.base import BaseApplication
+
+from reform.settings import Settings
+
+MAX_WORKERS = 4  # each worker holds the model (~1 GB)
+
+
+def default_workers() -> int:
+    """One worker process per core, at most MAX_WORKERS."""
+    return max(1, min(MAX_WORKERS, len(os.sched_getaffinity(0))))
+
+
+class ReformServer(BaseApplication):
+    """gunicorn configured from code: no config file to find, the same settings in every worker."""
+
+    def __init__(self, settings: Settings, *, host: str, port: int, workers: int, threads: int) -> None:
+        self.settings = settings
+        self.options = {
+            "bind": f"{host}:{port}",
+            "workers": workers,
+            "worker_class": "gthread",
+            "threads": threads,
+            "timeout": int(settings.sparql_timeout) + 30,  # a SPARQL query may take its whole timeout
+            "graceful_timeout": 10,
+            "limit_request_line": 8190,  # gunicorn's maximum; long SPARQL queries are POSTed (the query page does)
+            "proc_name": "reform-kg",
+            "loglevel": "warning",
+            "accesslog": None,
+            "errorlog": "-",
+            "worker_exit": _close_services,
+        }
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Callable:
+        from web.app import create_app
+
+        return create_app(self.settings)
+
+
+def _close_services(server, worker) -> None:
+    app = getattr(worker, "wsgi", None)
+    if app is not None and "reform" in getattr(app, "extensions", {}):
+        app.extensions["reform"].close()
+
+
+def serve(settings: Settings, *, host: str, port: int, workers: int, threads: int) -> None:
+    """Run until interrupted. Startup problems (nothing ingested, …) are raised here, before forking."""
+    # The graph catch-up and check run in a separate process: Oxigraph (RocksDB) opened in the master
+    # before gunicorn forks left its workers unable to exit (they hung, then crashed, at shutdown).
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pool.submit(prepare, settings).result()
+    ReformServer(settings, host=host, port=port, workers=workers, threads=threads).run()
+
+
+def prepare(settings: Settings) -> None:
+    """Bring the graph up to date and make sure there is a published one to serve."""
+    from ingest.store import DocumentStore
+    from reform.indexes import published_graph
+
+    with DocumentStore(settings.database_path) as store:
+        published_graph(settings, store).current()
