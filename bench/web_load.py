@@ -36,8 +36,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(data: Path, port: int) -> subprocess.Popen:
-    command = [sys.executable, "-m", "reform.cli", "--data", str(data), "serve", "--port", str(port)]
+def start_server(data: Path, port: int, options: list[str]) -> subprocess.Popen:
+    command = [sys.executable, "-m", "reform.cli", "--data", str(data), "serve", "--port", str(port), *options]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
@@ -105,9 +105,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--warmup", type=float, default=5, help="Unmeasured seconds of the same load first.")
+    parser.add_argument("--workers", type=int, help="reform serve --workers (default: its own)")
+    parser.add_argument("--threads", type=int, help="reform serve --threads (default: its own)")
     args = parser.parse_args()
     port = free_port()
-    server = start_server(args.data, port)
+    options = [f"--{name}={value}" for name in ("workers", "threads") if (value := getattr(args, name)) is not None]
+    server = start_server(args.data, port, options)
     try:
         endpoints = {
             "/api/search (hybrid, 20 questions)": [(f"/api/search?q={urllib.parse.quote(q)}&k=10", {}) for q in QUERIES],

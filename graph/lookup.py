@@ -123,7 +123,9 @@ def close_matches(graph: GraphStore, text: str, limit: int = 5) -> list[str]:
 
 
 def _first_row(graph: GraphStore, query: str):
-    return next(iter(graph.query(query)), None)
+    """The first solution only: results are read whole (GraphStore.query), and optional facts
+    multiply (every label × every subject …) into hundreds of rows."""
+    return next(iter(graph.query(query + "\nLIMIT 1")), None)
 
 
 def _str(value) -> str | None:

@@ -118,14 +118,24 @@ def highlight_spans(text: str, terms: QueryTerms) -> list[tuple[int, int]]:
     >>> highlight_spans("số liệu so với", query_terms("so"))
     [(0, 2), (8, 10)]
     """
+    # Every result of every search is highlighted: the per-token work is done by cached C-level
+    # calls (map over lru_cache'd functions), and only matching tokens reach Python code.
     plain = {t for t in terms.exact if fold_diacritics(t) == t}
-    folded = fold_diacritics(text) if plain else text  # once per text: folding keeps every offset
+    matches = list(_TOKEN.finditer(text))
+    forms = list(map(index_form, map(re.Match.group, matches)))
+    hits = [i for i, form in enumerate(forms) if form in terms.exact]
+    if plain:
+        hits = sorted(set(hits).union(i for i, form in enumerate(map(_folded_form, forms)) if form in plain))
     spans: list[list[int]] = []
-    for match in _TOKEN.finditer(text):
-        form = index_form(match.group(0))
-        if form in terms.exact or (plain and index_form(folded[match.start() : match.end()]) in plain):
-            if spans and text[spans[-1][1] : match.start()].strip() == "":
-                spans[-1][1] = match.end()
-            else:
-                spans.append([match.start(), match.end()])
+    for i in hits:
+        match = matches[i]
+        if spans and text[spans[-1][1] : match.start()].strip() == "":
+            spans[-1][1] = match.end()
+        else:
+            spans.append([match.start(), match.end()])
     return [(s, e) for s, e in spans]
+
+
+@lru_cache(maxsize=200_000)
+def _folded_form(form: str) -> str:
+    return fold_diacritics(form)

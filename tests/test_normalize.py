@@ -72,3 +72,18 @@ def test_fold_diacritics(text, folded):
 def test_folding_preserves_length_for_offset_mapping():
     text = normalize_text("Nghị quyết số 18 ngày 30 tháng 12 năm 2022 của Thành ủy về chuyển đổi số")
     assert len(fold_diacritics(text)) == len(text)
+
+
+def test_whole_text_folding_equals_the_per_character_fold():
+    import random
+
+    from ingest.normalize import _fold_char
+
+    latin = [chr(c) for c in [*range(0x20, 0x250), *range(0x1E00, 0x1F00)]]
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rng.choice(latin) for _ in range(rng.randint(1, 40)))
+        assert fold_diacritics(text) == "".join(_fold_char(c) for c in text), text
+    mixed = "Hà Nội \u0301 Ωμέγα 한국 ﬁ İstanbul"  # outside the Latin blocks: the per-character path
+    assert fold_diacritics(mixed) == "".join(_fold_char(c) for c in mixed)
+    assert len(fold_diacritics(mixed)) == len(mixed)

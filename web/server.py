@@ -1,13 +1,19 @@
-"""`reform serve`: the app under gunicorn, several worker processes with a few threads each.
+"""`reform serve`: the app under gunicorn, one worker process per core with two threads each.
 
-Why processes: a search is ~10 ms of CPU, most of it Python holding the GIL, so one process tops
+Why processes: a search is ~8 ms of CPU, most of it Python holding the GIL, so one process tops
 out near one core however many threads it has (measured: 76 searches/s on 2 cores with waitress).
-The server only reads (reform.indexes), so workers can share the data directory; each opens its
-own services after the fork (ONNX Runtime and the SPARQL worker pool do not survive a fork).
+Why two threads: one can embed a query (ONNX releases the GIL) while the other runs Python; more
+threads only queue on the GIL and stretch the tail (20 clients, p95 of search / entity page /
+SPARQL: 122–135 / 52–64 / 15–28 ms with 2 threads, 143–152 / 100–114 / 33–44 ms with 8). The
+cost: a SPARQL query waiting on its worker process holds a thread, so raise `--threads` where many
+long SPARQL queries run at once. The server only reads (reform.indexes), so workers share the
+data directory; each opens its own services after the fork (ONNX Runtime and the SPARQL worker
+pool do not survive a fork).
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable
@@ -17,7 +23,7 @@ from gunicorn.app.base import BaseApplication
 
 from reform.settings import Settings
 
-MAX_WORKERS = 4  # each worker holds the model (~1 GB)
+MAX_WORKERS = 4  # each worker holds the model and indexes (~1.6 GB resident)
 
 
 def default_workers() -> int:
@@ -37,6 +43,10 @@ class ReformServer(BaseApplication):
             "threads": threads,
             "timeout": int(settings.sparql_timeout) + 30,  # a SPARQL query may take its whole timeout
             "graceful_timeout": 10,
+            # One listening socket per worker, the kernel spreading connections over them. With one
+            # shared socket a burst of new connections tended to land on one worker, whose keep-alive
+            # clients then queued on its GIL while the other idled (p95 155–197 ms against 112–127).
+            "reuse_port": True,
             "limit_request_line": 8190,  # gunicorn's maximum; long SPARQL queries are POSTed (the query page does)
             "proc_name": "reform-kg",
             "loglevel": "warning",
@@ -53,7 +63,12 @@ class ReformServer(BaseApplication):
     def load(self) -> Callable:
         from web.app import create_app
 
-        return create_app(self.settings)
+        app = create_app(self.settings)
+        # The model, indexes and graph are millions of long-lived objects: left to the cyclic GC,
+        # every full collection walks them all, a pause for whichever requests are running.
+        gc.collect()
+        gc.freeze()
+        return app
 
 
 def _close_services(server, worker) -> None:
