@@ -262,7 +262,7 @@ def export(settings: Settings, fmt: str) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=None, type=int, help="Worker processes (default: one per core, at most 4).")
-@click.option("--threads", default=2, show_default=True, type=int, help="Threads per worker process.")
+@click.option("--threads", default=4, show_default=True, type=int, help="Threads per worker process.")
 @click.pass_obj
 def serve(settings: Settings, host: str, port: int, workers: int | None, threads: int) -> None:
     """Serve the web UI, JSON API and SPARQL endpoint (gunicorn); `reform ingest` may run meanwhile."""

@@ -1,14 +1,13 @@
-"""`reform serve`: the app under gunicorn, one worker process per core with two threads each.
+"""`reform serve`: the app under gunicorn, one worker process per core with four threads each.
 
 Why processes: a search is ~8 ms of CPU, most of it Python holding the GIL, so one process tops
 out near one core however many threads it has (measured: 76 searches/s on 2 cores with waitress).
-Why two threads: one can embed a query (ONNX releases the GIL) while the other runs Python; more
-threads only queue on the GIL and stretch the tail (20 clients, p95 of search / entity page /
-SPARQL: 122–135 / 52–64 / 15–28 ms with 2 threads, 143–152 / 100–114 / 33–44 ms with 8). The
-cost: a SPARQL query waiting on its worker process holds a thread, so raise `--threads` where many
-long SPARQL queries run at once. The server only reads (reform.indexes), so workers share the
-data directory; each opens its own services after the fork (ONNX Runtime and the SPARQL worker
-pool do not survive a fork).
+Why four threads: while one thread embeds a query (ONNX releases the GIL) another runs Python, and
+a SPARQL query waiting on its worker process holds a thread without using the CPU; more threads
+only queue on the GIL and stretch the tail. Measured with 20 clients for 30 s, search p95: 2
+threads 144–148 ms, 4 threads 117 ms, 8 threads 143–152 ms (20 s runs). The server only reads
+(reform.indexes), so workers share the data directory; each opens its own services after the fork
+(ONNX Runtime and the SPARQL worker pool do not survive a fork).
 """
 
 from __future__ import annotations
