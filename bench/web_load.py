@@ -120,7 +120,7 @@ def main() -> None:
             ],
         }
         print(
-            f"{args.clients} concurrent clients, {args.seconds:g} s per endpoint after {args.warmup:g} s warm-up, reform serve (default workers) on 127.0.0.1"
+            f"{args.clients} concurrent clients, {args.seconds:g} s per endpoint after {args.warmup:g} s warm-up, reform serve {' '.join(options) or '(defaults)'} on 127.0.0.1"
         )
         print(f"{'endpoint':<38} {'requests':>8} {'errors':>6} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}")
         for name, paths in endpoints.items():
