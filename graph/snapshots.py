@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from graph.uris import UriMinter
+from reform.files import file_stamp
 
 KEEP = 3
 CURRENT = "CURRENT"
@@ -71,17 +72,25 @@ class PublishedGraph:
         self.root, self.minter = Path(root), minter
         self._lock = threading.Lock()
         self._opened: tuple[Path, object] | None = None
+        self._pointer: tuple[tuple[int, int, int] | None, Path | None] | None = None
 
     @property
     def path(self) -> Path | None:
-        return current(self.root)
+        """The newest checkpoint: CURRENT is stat'ed on every call (every request) but read only when replaced."""
+        stamp = file_stamp(self.root / CURRENT)
+        known = self._pointer
+        if known is not None and known[0] == stamp:
+            return known[1]
+        path = current(self.root)
+        self._pointer = (stamp, path)
+        return path
 
     def current(self):
         """A read-only GraphStore on the newest checkpoint (the same object until a newer one appears)."""
         from graph.store import GraphStore
         from reform.errors import StoreError
 
-        path = current(self.root)
+        path = self.path
         if path is None:
             raise StoreError(f"no knowledge graph has been published in {self.root} yet: run 'reform ingest'")
         opened = self._opened

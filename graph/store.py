@@ -63,6 +63,10 @@ class GraphStore:
         """Checkpoint this (live) store for readers; see graph.snapshots."""
         return publish(self.oxigraph, snapshot_root(self.path), label)
 
+    @property
+    def is_published(self) -> bool:
+        return current(snapshot_root(self.path)) is not None
+
     def __enter__(self) -> GraphStore:
         return self
 
@@ -128,7 +132,7 @@ class GraphIndex:
         extraction changed or one of its references now resolves to another URI. Extractions are
         cached per document signature, so unchanged documents are not re-read.
         """
-        if self.up_to_date and current(snapshot_root(self.graph.path)) is not None:
+        if self.up_to_date and self.graph.is_published:
             return 0
         extractions = self._extractions()
         nodes = resolve_documents(extractions, self.graph.minter)
@@ -157,7 +161,7 @@ class GraphIndex:
                 changed += 1
             # Published before the commit: a crash in between makes the next run redo and publish again,
             # never leave readers on an older graph than the one recorded as done.
-            if changed or current(snapshot_root(self.graph.path)) is None:
+            if changed or not self.graph.is_published:
                 self.graph.publish(f"g{self.store.generation}")
             self.store.set_meta("graph_generation", f"{self.store.generation}:{EXTRACTION_VERSION}")
         return changed

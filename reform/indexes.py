@@ -27,8 +27,13 @@ def index_hooks(settings: Settings, store: DocumentStore, *, warn=log.warning) -
     Holds the writer lock while open: the graph hook opens the live Oxigraph store, which only one
     process may hold (it is closed on exit).
     """
-    with store.writer(), GraphStore(settings.graph_path, UriMinter(settings.base_uri)) as live:
+    with store.writer(), live_graph(settings) as live:
         yield _hooks(settings, store, live, warn)
+
+
+def live_graph(settings: Settings) -> GraphStore:
+    """The writable Oxigraph store (only under the writer lock)."""
+    return GraphStore(settings.graph_path, UriMinter(settings.base_uri))
 
 
 def _hooks(settings: Settings, store: DocumentStore, live: GraphStore, warn) -> list:
@@ -39,10 +44,7 @@ def _hooks(settings: Settings, store: DocumentStore, live: GraphStore, warn) -> 
         from search.embedder import Embedder
         from search.vectors import VectorIndex
 
-        embedder = Embedder(settings.model_dir)
-        hooks.append(
-            VectorIndex(store, embedder, settings.vectors_path, ann_threshold=settings.ann_threshold, nprobe=settings.ann_nprobe)
-        )
+        hooks.append(VectorIndex.from_settings(store, Embedder(settings.model_dir), settings))
     else:
         warn("embedding model not installed; only the lexical index is updated (run 'reform model install')")
     return hooks
@@ -57,7 +59,7 @@ def catch_up_graph(settings: Settings, store: DocumentStore) -> bool:
         if not writable:
             log.info("another process is writing; reading the last published graph")
             return False
-        with GraphStore(settings.graph_path, UriMinter(settings.base_uri)) as live:
+        with live_graph(settings) as live:
             GraphIndex(store, live).sync()
         return True
 

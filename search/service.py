@@ -114,9 +114,7 @@ class SearchService:
         if self.embedder is not None:
             from search.vectors import VectorIndex
 
-            self.vectors = VectorIndex(
-                self.store, self.embedder, settings.vectors_path, ann_threshold=settings.ann_threshold, nprobe=settings.ann_nprobe
-            )
+            self.vectors = VectorIndex.from_settings(self.store, self.embedder, settings)
         # Catch up once, at open, unless an ingest is writing (it brings the indexes up itself).
         # Searches never write: they follow what the writer committed (see _current_vectors).
         with self.store.writer_if_free() as writable:

@@ -13,7 +13,6 @@ import copy
 import hashlib
 import json
 import math
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +21,8 @@ import numpy as np
 from ingest.document import Passage
 from ingest.store import DocumentStore
 from reform.errors import ReformError
+from reform.files import file_stamp
+from reform.settings import Settings
 from search.files import write_atomically
 
 CACHE_SCHEMA = """
@@ -34,15 +35,6 @@ CREATE TABLE IF NOT EXISTS embeddings (
 def passage_hash(passage: Passage) -> str:
     """Identity of what is embedded for a passage (its text with heading context)."""
     return hashlib.sha1(embedding_text(passage).encode("utf-8")).hexdigest()
-
-
-def _file_stamp(path: Path) -> tuple[int, int, int] | None:
-    """Identity of the file's current version (an atomic replace changes the inode)."""
-    try:
-        stat = os.stat(path)
-    except FileNotFoundError:
-        return None
-    return stat.st_ino, stat.st_mtime_ns, stat.st_size
 
 
 @dataclass(frozen=True)
@@ -70,6 +62,11 @@ class VectorIndex:
         self._stamp: tuple[int, int, int] | None = None
         self._load()
 
+    @classmethod
+    def from_settings(cls, store: DocumentStore, embedder, settings: Settings) -> VectorIndex:
+        """The index where the settings put it, with their ANN threshold and nprobe."""
+        return cls(store, embedder, settings.vectors_path, ann_threshold=settings.ann_threshold, nprobe=settings.ann_nprobe)
+
     # -- persistence ----------------------------------------------------------------------------
     def reloaded(self) -> VectorIndex | None:
         """A new index object loaded from disk if the file changed since this one was loaded, else None.
@@ -77,7 +74,7 @@ class VectorIndex:
         For readers (the server): the writer saves the file atomically; a reader swaps in a fresh
         object rather than mutating this one under searches that are using it.
         """
-        if _file_stamp(self.path) == self._stamp:
+        if file_stamp(self.path) == self._stamp:
             return None
         fresh = copy.copy(self)
         fresh._load()
@@ -86,7 +83,7 @@ class VectorIndex:
     def _load(self) -> None:
         import faiss
 
-        self._stamp = _file_stamp(self.path)
+        self._stamp = file_stamp(self.path)
         if self._stamp is None:
             return
         with np.load(self.path, allow_pickle=False) as data:
@@ -122,7 +119,7 @@ class VectorIndex:
                 hash_values=np.array(list(self.hashes.values())),
             ),
         )
-        self._stamp = _file_stamp(self.path)
+        self._stamp = file_stamp(self.path)
 
     @property
     def kind(self) -> str:
