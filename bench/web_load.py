@@ -78,12 +78,13 @@ def load(port: int, paths: list[tuple[str, dict]], clients: int, seconds: float)
                 errors[0] += 0 if ok else 1
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    started = time.monotonic()
+    started, client_cpu = time.monotonic(), time.process_time()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     wall = time.monotonic() - started
+    client_cpu = time.process_time() - client_cpu
     latencies.sort()
 
     def pct(q: float) -> float:
@@ -96,6 +97,7 @@ def load(port: int, paths: list[tuple[str, dict]], clients: int, seconds: float)
         "p50": pct(0.50),
         "p95": pct(0.95),
         "p99": pct(0.99),
+        "client_cpu": client_cpu / wall,  # cores this load generator itself used, out of the machine's
     }
 
 
@@ -107,28 +109,37 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=5, help="Unmeasured seconds of the same load first.")
     parser.add_argument("--workers", type=int, help="reform serve --workers (default: its own)")
     parser.add_argument("--threads", type=int, help="reform serve --threads (default: its own)")
+    parser.add_argument("--only", choices=("search", "entity", "sparql"), help="Measure one endpoint only.")
     args = parser.parse_args()
     port = free_port()
     options = [f"--{name}={value}" for name in ("workers", "threads") if (value := getattr(args, name)) is not None]
     server = start_server(args.data, port, options)
     try:
         endpoints = {
-            "/api/search (hybrid, 20 questions)": [(f"/api/search?q={urllib.parse.quote(q)}&k=10", {}) for q in QUERIES],
-            "entity page /id/document/…/qd-280": [("/id/document/ubnd-ha-noi/2023/qd-280", {"Accept": "text/html"})],
-            "SPARQL 1-hop of 280/QĐ-UBND": [
-                (f"/sparql?query={urllib.parse.quote(ONE_HOP)}", {"Accept": "application/sparql-results+json"})
-            ],
+            "search": (
+                "/api/search (hybrid, 20 questions)",
+                [(f"/api/search?q={urllib.parse.quote(q)}&k=10", {}) for q in QUERIES],
+            ),
+            "entity": ("entity page /id/document/…/qd-280", [("/id/document/ubnd-ha-noi/2023/qd-280", {"Accept": "text/html"})]),
+            "sparql": (
+                "SPARQL 1-hop of 280/QĐ-UBND",
+                [(f"/sparql?query={urllib.parse.quote(ONE_HOP)}", {"Accept": "application/sparql-results+json"})],
+            ),
         }
         print(
             f"{args.clients} concurrent clients, {args.seconds:g} s per endpoint after {args.warmup:g} s warm-up, reform serve {' '.join(options) or '(defaults)'} on 127.0.0.1"
         )
-        print(f"{'endpoint':<38} {'requests':>8} {'errors':>6} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}")
-        for name, paths in endpoints.items():
+        print(
+            f"{'endpoint':<38} {'requests':>8} {'errors':>6} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'client CPU':>10}"
+        )
+        for key, (name, paths) in endpoints.items():
+            if args.only not in (None, key):
+                continue
             load(port, paths, args.clients, args.warmup)  # not measured: workers finish starting, caches fill
             result = load(port, paths, args.clients, args.seconds)
             print(
                 f"{name:<38} {result['requests']:>8} {result['errors']:>6} {result['rps']:>7.1f} "
-                f"{result['p50']:>7.1f} {result['p95']:>7.1f} {result['p99']:>7.1f}"
+                f"{result['p50']:>7.1f} {result['p95']:>7.1f} {result['p99']:>7.1f} {result['client_cpu']:>9.2f}c"
             )
     finally:
         server.terminate()

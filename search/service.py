@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ingest.document import Document, Passage
@@ -206,7 +207,7 @@ class SearchService:
         documents = self.documents()
         results: list[SearchResult] = []
         seen_text: dict[str, SearchResult] = {}
-        shingles: dict[str, set[tuple[str, ...]]] = {}
+        shingles: dict[str, frozenset[int]] = {}
         for passage_id in sorted(fused, key=lambda p: (-fused[p], p)):
             passage = self.store.find_passage(passage_id)
             if passage is None or passage.document_id not in documents:
@@ -233,16 +234,18 @@ class SearchService:
 SHINGLE_WORDS = 12
 
 
-def word_shingles(text: str, *, run: int = SHINGLE_WORDS) -> set[tuple[str, ...]]:
-    """Runs of `run` consecutive words. Two passages sharing one repeat a sentence: reports repeat whole
-    sentences ("Năm 2023 đã giảm 2.385 biên chế…" stands in two seed articles); the later result is
-    kept, since the rest of it may say more, but marked `near_duplicate_of`.
+@lru_cache(maxsize=2048)
+def word_shingles(text: str, *, run: int = SHINGLE_WORDS) -> frozenset[int]:
+    """Runs of `run` consecutive words (hashed). Two passages sharing one repeat a sentence: reports
+    repeat whole sentences ("Năm 2023 đã giảm 2.385 biên chế…" stands in two seed articles); the later
+    result is kept, since the rest of it may say more, but marked `near_duplicate_of`. Cached per
+    text like the highlighting positions: the same passages come back for many queries.
 
     >>> not word_shingles("a b c d e f g h i j k l m").isdisjoint(word_shingles("x a b c d e f g h i j k l y"))
     True
     """
     words = text.lower().split()
-    return {tuple(words[i : i + run]) for i in range(len(words) - run + 1)}
+    return frozenset(map(hash, zip(*(words[i:] for i in range(run)), strict=False)))
 
 
 def is_unaccented(query: str) -> bool:

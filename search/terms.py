@@ -118,22 +118,53 @@ def highlight_spans(text: str, terms: QueryTerms) -> list[tuple[int, int]]:
     >>> highlight_spans("số liệu so với", query_terms("so"))
     [(0, 2), (8, 10)]
     """
-    # Every result of every search is highlighted: the per-token work is done by cached C-level
-    # calls (map over lru_cache'd functions), and only matching tokens reach Python code.
-    plain = {t for t in terms.exact if fold_diacritics(t) == t}
+    where = token_positions(text)
+    hits: set[int] = set()
+    for term in terms.exact:
+        hits.update(where.exact.get(term, ()))
+        if _folded_form(term) == term:  # typed without marks: every accented spelling matches
+            hits.update(where.folded.get(term, ()))
+    spans: list[list[int]] = []
+    for i in sorted(hits):
+        start, end = where.starts[i], where.ends[i]
+        if spans and text[spans[-1][1] : start].strip() == "":
+            spans[-1][1] = end
+        else:
+            spans.append([start, end])
+    return [(s, e) for s, e in spans]
+
+
+@dataclass(frozen=True)
+class TokenPositions:
+    """Token spans of one text and, per index form (exact and folded), the tokens that have it."""
+
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    exact: dict[str, tuple[int, ...]]
+    folded: dict[str, tuple[int, ...]]
+
+
+@lru_cache(maxsize=2048)
+def token_positions(text: str) -> TokenPositions:
+    """Tokenize a passage once for all the queries that highlight it (the offsets a search engine
+    would store with its index for highlighting; kept here for the passages searched most recently,
+    ~15 KB each). Highlighting is then a dictionary lookup per query term."""
     matches = list(_TOKEN.finditer(text))
     forms = list(map(index_form, map(re.Match.group, matches)))
-    hits = [i for i, form in enumerate(forms) if form in terms.exact]
-    if plain:
-        hits = sorted(set(hits).union(i for i, form in enumerate(map(_folded_form, forms)) if form in plain))
-    spans: list[list[int]] = []
-    for i in hits:
-        match = matches[i]
-        if spans and text[spans[-1][1] : match.start()].strip() == "":
-            spans[-1][1] = match.end()
-        else:
-            spans.append([match.start(), match.end()])
-    return [(s, e) for s, e in spans]
+    return TokenPositions(
+        tuple(map(re.Match.start, matches)),
+        tuple(map(re.Match.end, matches)),
+        _positions(forms),
+        _positions(list(map(_folded_form, forms))),
+    )
+
+
+def _positions(forms: list[str]) -> dict[str, tuple[int, ...]]:
+    where: dict[str, list[int]] = {}
+    for i, form in enumerate(forms):
+        if form:
+            where.setdefault(form, []).append(i)
+    return {form: tuple(indexes) for form, indexes in where.items()}
 
 
 @lru_cache(maxsize=200_000)

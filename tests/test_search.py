@@ -11,6 +11,7 @@ from ingest.store import DocumentStore
 from reform.errors import QueryError, ReformError
 from search.lexical import LexicalIndex
 from search.service import SearchFilters, SearchService
+from search.terms import highlight_spans, query_terms
 from search.vectors import VectorIndex
 from tests.conftest import CORPUS, SEED_FILES, TEST_DATA, make_settings, run_reform
 
@@ -49,6 +50,23 @@ def test_highlights_are_character_spans_of_query_terms(search_service):
     marked = [result.passage.text[s:e] for s, e in result.highlights]
     assert "SIPAS" in " ".join(marked)
     assert all(0 <= s < e <= len(result.passage.text) for s, e in result.highlights)
+
+
+@pytest.mark.parametrize(
+    ("query", "marked"),
+    [
+        ("số", ["số"]),
+        ("so", ["số", "so"]),  # typed without marks: every accented spelling
+        ("280/QD-UBND", ["280/QĐ-UBND"]),
+        ("89,58%", ["89,58%"]),
+        ("số liệu so", ["số liệu so"]),  # adjacent matches merge into one span
+        ("Quyết định", ["Quyết định"]),
+    ],
+)
+def test_one_passage_is_highlighted_for_each_query_on_its_own(query, marked):
+    # token positions are cached per text: the same passage must still answer each query differently
+    text = "Quyết định 280/QĐ-UBND: số liệu so với năm 2022, đạt 89,58%."
+    assert [text[s:e] for s, e in highlight_spans(text, query_terms(query))] == marked
 
 
 def test_result_json_has_the_documented_shape(search_service):
