@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,8 @@ from ingest.normalize import normalize_text
 from reform.errors import ReformError
 
 QUERY_PROMPT, PASSAGE_PROMPT = "query", "passage"
+TOKENIZER_FILE = "tokenizer.json"
+MAX_TOKENS = 512
 
 
 def quiet_transformers() -> None:
@@ -28,10 +31,16 @@ def quiet_transformers() -> None:
 
 
 class OnnxQueryEncoder:
-    """One query at a time through onnxruntime: the exported BERT + mean pooling + normalize."""
+    """One query at a time through onnxruntime: the exported BERT + mean pooling + normalize.
 
-    def __init__(self, path: Path, tokenizer, prefix: str, *, threads: int = 1) -> None:
+    Tokenizes with the `tokenizers` library straight from the model's tokenizer.json (the same
+    ids as transformers' tokenizer, checked at install and in tests) so that a server answering
+    queries never imports torch or transformers.
+    """
+
+    def __init__(self, path: Path, tokenizer_file: Path, prefix: str, *, threads: int = 1) -> None:
         import onnxruntime
+        from tokenizers import Tokenizer
 
         options = onnxruntime.SessionOptions()
         # One thread, no spinning: a short query gains nothing from a second thread, and under load
@@ -40,52 +49,60 @@ class OnnxQueryEncoder:
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
         self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-        self.tokenizer, self.prefix = tokenizer, prefix
+        self.tokenizer = Tokenizer.from_file(str(tokenizer_file))
+        self.tokenizer.enable_truncation(MAX_TOKENS)
+        self.prefix = prefix
+        width = self.session.get_outputs()[0].shape[-1]
+        self.dimension = width if isinstance(width, int) else None
 
     def encode(self, text: str) -> np.ndarray:
-        ids = self.tokenizer(self.prefix + normalize_text(text).strip(), truncation=True, max_length=512)["input_ids"]
+        ids = self.tokenizer.encode(self.prefix + normalize_text(text).strip()).ids
         input_ids = np.array([ids], dtype=np.int64)
         return self.session.run(None, {"input_ids": input_ids, "attention_mask": np.ones_like(input_ids)})[0][0]
 
 
 class Embedder:
-    """A local sentence-transformers model with e5's query/passage prompts, loaded once.
+    """A local sentence-transformers model with e5's query/passage prompts.
 
     Queries go through the model's ONNX export when `reform model install` made one (3x faster,
-    same vectors); passages always through sentence-transformers.
+    same vectors); passages always through sentence-transformers, which (with torch, ~1 GB
+    resident) is loaded on first use only: a server whose indexes are current never loads it.
     """
 
     def __init__(self, model_dir: Path, *, threads: int | None = None, batch_size: int = 32, use_onnx: bool = True) -> None:
-        import torch
-        from sentence_transformers import SentenceTransformer
-
         self.model_dir = Path(model_dir)
         if not (self.model_dir / "modules.json").is_file():
             raise ReformError(f"no sentence-transformers model in {self.model_dir}: run 'reform model install'")
-        if threads:
-            torch.set_num_threads(threads)
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub: the model is local
-        quiet_transformers()
-        self.model = SentenceTransformer(
-            str(self.model_dir), device="cpu", local_files_only=True, model_kwargs={"dtype": torch.float32}
-        )
-        self.batch_size = batch_size
-        self.dimension = int(self.model.get_embedding_dimension())
+        self.threads, self.batch_size = threads, batch_size
         self.model_id = model_identity(self.model_dir)
-        prompts = self.model.prompts or {}
+        prompts = model_prompts(self.model_dir)
         self._query_prompt = QUERY_PROMPT if QUERY_PROMPT in prompts else None
         self._passage_prompt = PASSAGE_PROMPT if PASSAGE_PROMPT in prompts else None
         self.query_prefix = prompts.get(QUERY_PROMPT, "")
+        self._model = None
+        self._loading = threading.Lock()
         self.onnx = self._onnx_encoder() if use_onnx else None
+        known = self.onnx.dimension if self.onnx is not None else None
+        self.dimension = known if known is not None else int(self.model.get_embedding_dimension())
+
+    @property
+    def model(self):
+        """The sentence-transformers model, loaded on first use (once, whichever thread asks)."""
+        if self._model is None:
+            with self._loading:
+                if self._model is None:
+                    self._model = _load_sentence_transformer(self.model_dir, self.threads)
+        return self._model
 
     def _onnx_encoder(self) -> OnnxQueryEncoder | None:
         from search.model.onnx_export import ONNX_FILE
 
-        path = self.model_dir / ONNX_FILE
-        if not path.is_file():
+        path, tokenizer_file = self.model_dir / ONNX_FILE, self.model_dir / TOKENIZER_FILE
+        if not (path.is_file() and tokenizer_file.is_file()):
             return None
         try:
-            return OnnxQueryEncoder(path, self.model.tokenizer, self.query_prefix)
+            return OnnxQueryEncoder(path, tokenizer_file, self.query_prefix)
         except ImportError:
             return None
 
@@ -115,6 +132,24 @@ class Embedder:
             show_progress_bar=show_progress,
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def _load_sentence_transformer(model_dir: Path, threads: int | None):
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    if threads:
+        torch.set_num_threads(threads)
+    quiet_transformers()
+    return SentenceTransformer(str(model_dir), device="cpu", local_files_only=True, model_kwargs={"dtype": torch.float32})
+
+
+def model_prompts(model_dir: Path) -> dict[str, str]:
+    """The prompts sentence-transformers would read from the model's configuration."""
+    config = Path(model_dir) / "config_sentence_transformers.json"
+    if not config.is_file():
+        return {}
+    return dict(json.loads(config.read_text(encoding="utf-8")).get("prompts") or {})
 
 
 def model_identity(model_dir: Path) -> str:

