@@ -187,11 +187,45 @@ def test_sparql_timeout_really_stops_a_long_query(client):
     started = time.monotonic()
     response = client.get("/sparql?query=" + urllib.parse.quote(HEAVY), headers={"Accept": "application/sparql-results+json"})
     assert response.status_code == 503 and "stopped after 2 s" in json.loads(response.data)["error"]
+    assert response.headers["Retry-After"] == "5"
     assert time.monotonic() - started < 10
     after = client.get(
         "/sparql?query=" + urllib.parse.quote("ASK { ?s ?p ?o }"), headers={"Accept": "application/sparql-results+json"}
     )
     assert after.status_code == 200  # the killed worker was replaced
+
+
+def test_sparql_queries_beyond_the_workers_wait_a_bounded_time_then_are_refused(client):
+    # slow queries must not queue without end and hold the server's request threads
+    import threading
+    import time
+
+    from web.sparql_runner import QueryTimeout, SparqlRunner, WorkersBusy
+
+    published = client.application.extensions["reform"].published
+    runner = SparqlRunner(lambda: published.path, timeout=3, max_rows=10, workers=1, wait=0.5)
+    outcome: list[str] = []
+
+    def heavy_query() -> None:
+        try:
+            runner.run(HEAVY, "json", "turtle")
+            outcome.append("answered")
+        except QueryTimeout:
+            outcome.append("stopped")
+
+    try:
+        heavy = threading.Thread(target=heavy_query)
+        heavy.start()
+        time.sleep(0.3)
+        started = time.monotonic()
+        with pytest.raises(WorkersBusy, match="busy"):
+            runner.run("ASK { ?s ?p ?o }", "json", "turtle")
+        assert time.monotonic() - started < 2
+        heavy.join()
+        assert outcome == ["stopped"]
+        assert runner.run("ASK { ?s ?p ?o }", "json", "turtle").rows == 1  # the stopped worker was replaced
+    finally:
+        runner.close()
 
 
 def test_sparql_query_page_with_examples_and_html_results(client):

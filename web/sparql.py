@@ -7,10 +7,11 @@ from functools import lru_cache
 from flask import Blueprint, Response, render_template, request
 
 from web.app import services
-from web.sparql_runner import GRAPH_TYPES, RESULT_TYPES, QueryRefused, QueryTimeout, check_allowed
+from web.sparql_runner import GRAPH_TYPES, RESULT_TYPES, QueryRefused, QueryUnavailable, check_allowed
 
 sparql = Blueprint("sparql", __name__)
 MAX_QUERY_CHARS = 20_000
+RETRY_AFTER_SECONDS = 5  # a 503 (query stopped, or every worker busy) says when to try again
 _FORMAT_PARAM = {
     "json": "json",
     "xml": "xml",
@@ -41,8 +42,10 @@ def endpoint():
     result_format, graph_format = _negotiate()
     try:
         output = svc.sparql.run(query, result_format, graph_format)
-    except QueryTimeout as exc:
-        return _refuse(503, str(exc))
+    except QueryUnavailable as exc:
+        response = _refuse(503, str(exc))
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     if request.values.get("format") == "html" or (_wants_html() and request.values.get("format") is None):
         return render_template(
             "sparql.html",

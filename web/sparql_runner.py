@@ -33,8 +33,16 @@ _SERVICE = re.compile(r"\bSERVICE\s+(?:SILENT\s+)?[<?$]", re.IGNORECASE)
 _FROM = re.compile(r"\bFROM\s+(?:NAMED\s+)?<([^>]*)>", re.IGNORECASE)
 
 
-class QueryTimeout(QueryError):
+class QueryUnavailable(QueryError):
+    """The query could not be answered now (HTTP 503): the client may try again."""
+
+
+class QueryTimeout(QueryUnavailable):
     """The query ran past the time limit and was stopped."""
+
+
+class WorkersBusy(QueryUnavailable):
+    """Every worker stayed busy for a whole timeout: the query was not started."""
 
 
 class QueryRefused(QueryError):
@@ -76,9 +84,13 @@ def _strip_strings_and_comments(query: str) -> str:
 class SparqlRunner:
     """A small pool of worker processes answering queries over a read-only copy of the store."""
 
-    def __init__(self, store_path: Callable[[], Path], *, timeout: float, max_rows: int, workers: int = 2) -> None:
+    def __init__(
+        self, store_path: Callable[[], Path], *, timeout: float, max_rows: int, workers: int = 2, wait: float | None = None
+    ) -> None:
         self.store_path, self.timeout, self.max_rows = store_path, timeout, max_rows
+        self.wait = timeout if wait is None else wait  # longest wait for a free worker
         self._context = multiprocessing.get_context("spawn")
+        self.workers = workers
         self._free = [self._start() for _ in range(workers)]
         self._lock = threading.Condition()
 
@@ -96,9 +108,11 @@ class SparqlRunner:
             self._free = []
 
     def run(self, query: str, result_format: str, graph_format: str) -> QueryOutput:
+        # Wait for a worker at most one timeout: slow queries must not hold the server's request
+        # threads (which searches need too) in an unbounded queue.
         with self._lock:
-            while not self._free:
-                self._lock.wait()
+            if not self._lock.wait_for(lambda: self._free, timeout=self.wait):
+                raise WorkersBusy(f"all {self.workers} SPARQL workers are busy with other queries; try again shortly")
             process, connection = self._free.pop()
         try:
             connection.send((str(self.store_path()), query, result_format, graph_format, self.max_rows))
