@@ -215,7 +215,7 @@ class SearchService:
             document = documents[passage.document_id]
             if not filters.accepts(document_facets(document)):
                 continue
-            digest = hashlib.sha1(" ".join(passage.text.split()).encode()).hexdigest()
+            digest = text_digest(passage.text)
             if digest in seen_text:
                 seen_text[digest].duplicates.append(passage.id)
                 continue
@@ -232,6 +232,12 @@ class SearchService:
 
 
 SHINGLE_WORDS = 12
+
+
+@lru_cache(maxsize=2048)
+def text_digest(text: str) -> str:
+    """One key for texts that differ only in spacing: exact duplicates are collapsed on it."""
+    return hashlib.sha1(" ".join(text.split()).encode()).hexdigest()
 
 
 @lru_cache(maxsize=2048)

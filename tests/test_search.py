@@ -224,3 +224,22 @@ def test_repeated_sentence_in_two_reports_is_marked_near_duplicate(search_servic
     assert "2.385 biên chế" in first.passage.text and "2.385 biên chế" in second.passage.text
     assert first.document.id != second.document.id
     assert second.near_duplicate_of == first.passage.id and first.near_duplicate_of is None
+
+
+def test_vector_search_runs_faiss_on_one_thread_in_any_request_thread(search_service):
+    # OpenMP's thread count is per calling thread: a server's request threads would otherwise run
+    # each query on every core, the idle OpenMP threads spinning against the other server process
+    import threading
+
+    import faiss
+
+    seen: list[int] = []
+
+    def request_thread() -> None:
+        search_service.search("dịch vụ công trực tuyến", k=3, mode="vector")
+        seen.append(faiss.omp_get_max_threads())
+
+    thread = threading.Thread(target=request_thread)
+    thread.start()
+    thread.join()
+    assert seen == [1]

@@ -1,11 +1,12 @@
 """`reform serve`: the app under gunicorn, one worker process per core with four threads each.
 
-Why processes: a search is ~8 ms of CPU, most of it Python holding the GIL, so one process tops
+Why processes: a search is ~7 ms of CPU, most of it Python holding the GIL, so one process tops
 out near one core however many threads it has (measured: 76 searches/s on 2 cores with waitress).
 Why four threads: while one thread embeds a query (ONNX releases the GIL) another runs Python, and
 a SPARQL query waiting on its worker process holds a thread without using the CPU; more threads
 only queue on the GIL and stretch the tail. Measured with 20 clients for 30 s, search p95: 2
-threads 144–148 ms, 4 threads 117 ms, 8 threads 143–152 ms (20 s runs). The server only reads
+threads 144–148 ms, 4 threads 117 ms, 8 threads 143–152 ms (20 s runs; re-measured after search
+got cheaper: 4 threads 113 ms, 8 threads 118–136 ms). The server only reads
 (reform.indexes), so workers share the data directory; each opens its own services after the fork
 (ONNX Runtime and the SPARQL worker pool do not survive a fork).
 """
@@ -22,7 +23,7 @@ from gunicorn.app.base import BaseApplication
 
 from reform.settings import Settings
 
-MAX_WORKERS = 4  # each worker holds the model and indexes (~1.6 GB resident)
+MAX_WORKERS = 4  # each worker holds the query encoder and indexes (~0.8 GB resident)
 
 
 def default_workers() -> int:
