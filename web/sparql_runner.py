@@ -42,7 +42,7 @@ class QueryTimeout(QueryUnavailable):
 
 
 class WorkersBusy(QueryUnavailable):
-    """Every worker stayed busy for a whole timeout: the query was not started."""
+    """Every worker stayed busy for the whole wait (one query timeout by default): the query was not started."""
 
 
 class QueryRefused(QueryError):
