@@ -270,8 +270,8 @@ def serve(settings: Settings, host: str, port: int, workers: int | None, threads
     from web.server import serve as run_server
 
     workers = workers or default_workers()
-    click.echo(f"reform-kg: http://{host}:{port}/  (SPARQL: /sparql, API: /api/docs; {workers} workers) — Ctrl+C to stop")
-    run_server(settings, host=host, port=port, workers=workers, threads=threads)
+    announce = f"reform-kg: http://{host}:{port}/  (SPARQL: /sparql, API: /api/docs; {workers} workers) — Ctrl+C to stop"
+    run_server(settings, host=host, port=port, workers=workers, threads=threads, on_ready=lambda: click.echo(announce))
 
 
 @cli.command()

@@ -72,3 +72,19 @@ def test_serve_refuses_to_start_without_a_graph_while_an_ingest_holds_the_data(t
         result = run_reform("serve", "--port", str(free_port()), data=data, timeout=60)
     assert result.returncode == 2
     assert "no knowledge graph has been published" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_serve_refuses_a_port_another_server_listens_on(tmp_path):
+    # gunicorn's workers listen with SO_REUSEPORT: without a check a second server would bind the
+    # same port and quietly answer half of the requests
+    import socket
+
+    port = free_port()
+    with socket.socket() as other:
+        other.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        other.bind(("127.0.0.1", port))
+        other.listen()
+        result = run_reform("serve", "--port", str(port), data=tmp_path / "data", timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "Traceback" not in result.stderr
+    assert "http://" not in result.stdout  # the address is announced only once the server can start

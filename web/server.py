@@ -16,11 +16,13 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import socket
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
 from gunicorn.app.base import BaseApplication
 
+from reform.errors import ReformError
 from reform.settings import Settings
 
 MAX_WORKERS = 4  # each worker holds the query encoder and indexes (~0.8 GB resident)
@@ -77,13 +79,34 @@ def _close_services(server, worker) -> None:
         app.extensions["reform"].close()
 
 
-def serve(settings: Settings, *, host: str, port: int, workers: int, threads: int) -> None:
-    """Run until interrupted. Startup problems (nothing ingested, …) are raised here, before forking."""
+def serve(
+    settings: Settings, *, host: str, port: int, workers: int, threads: int, on_ready: Callable[[], None] | None = None
+) -> None:
+    """Run until interrupted. Startup problems (port taken, nothing ingested, …) are raised here,
+    before forking; `on_ready` runs once they are ruled out, just before the workers start."""
+    ensure_port_free(host, port)
     # The graph catch-up and check run in a separate process: Oxigraph (RocksDB) opened in the master
     # before gunicorn forks left its workers unable to exit (they hung, then crashed, at shutdown).
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
         pool.submit(prepare, settings).result()
+    if on_ready is not None:
+        on_ready()
     ReformServer(settings, host=host, port=port, workers=workers, threads=threads).run()
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    """Refuse a port something already listens on. The workers' sockets use SO_REUSEPORT, which
+    would let a second `reform serve` (an old one still running, another data directory) bind the
+    same port and silently answer half the requests; a probe without it gets EADDRINUSE instead."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a closed server's TIME_WAIT is fine
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise ReformError(
+                f"cannot listen on {host}:{port}: {exc.strerror} (is another reform serve running? choose --port)"
+            ) from None
 
 
 def prepare(settings: Settings) -> None:
