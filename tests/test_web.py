@@ -58,6 +58,14 @@ def test_empty_and_unmatched_queries_get_helpful_messages(client):
     assert "Không tìm thấy" in page
 
 
+def test_a_pasted_paragraph_is_searched_by_its_beginning_and_the_page_says_so(client):
+    paragraph = "Chỉ số PAR INDEX 2022 của Hà Nội xếp thứ mấy? " * 30  # 1,380 characters
+    page = client.get("/", query_string={"q": paragraph}).get_data(as_text=True)
+    assert "chỉ 1.000 ký tự đầu được dùng để tìm kiếm" in page
+    assert "indicator-card" in page  # still answered
+    assert "chỉ 1.000 ký tự đầu" not in client.get("/", query_string={"q": paragraph[:1000]}).get_data(as_text=True)
+
+
 def test_document_text_and_queries_are_escaped(client):
     page = client.get("/?q=" + urllib.parse.quote("<img src=x onerror=alert(1)> nội dung có thẻ")).get_data(as_text=True)
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page

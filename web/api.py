@@ -11,7 +11,6 @@ from web.app import services
 from web.entities import describe_entity, entity_uri
 
 api = Blueprint("api", __name__)
-MAX_QUERY_CHARS = 1000
 
 
 @api.get("/search")

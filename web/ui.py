@@ -69,7 +69,8 @@ def segments(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
 @ui.get("/")
 def search_page():
     svc = services()
-    query = request.args.get("q", "").strip()[:MAX_QUERY_CHARS]
+    typed = request.args.get("q", "").strip()
+    query = typed[:MAX_QUERY_CHARS]  # a pasted paragraph is searched by its beginning, and told so
     page = max(1, min(MAX_PAGE, _int(request.args.get("page"), 1)))
     filters = SearchFilters(
         request.args.get("type") or None, request.args.get("issuer") or None, _int(request.args.get("year"), None)
@@ -83,6 +84,7 @@ def search_page():
         "results": [],
         "answers": [],
         "warnings": [],
+        "notices": [_shortened_notice(len(typed))] if len(typed) > MAX_QUERY_CHARS else [],
         "has_more": False,
     }
     if query:
@@ -101,6 +103,13 @@ def search_page():
     elif svc.search.vectors is None:
         context["warnings"] = ["embedding model not installed: results are lexical only (run 'reform model install')"]
     return render_template("search.html", **context)
+
+
+def _shortened_notice(length: int) -> str:
+    def number(n: int) -> str:
+        return f"{n:,}".replace(",", ".")  # Vietnamese groups thousands with a dot
+
+    return f"Câu hỏi dài {number(length)} ký tự: chỉ {number(MAX_QUERY_CHARS)} ký tự đầu được dùng để tìm kiếm."
 
 
 @ui.get("/documents/<document_id>")
