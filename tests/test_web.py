@@ -151,6 +151,11 @@ def test_sparql_protocol_get_post_and_formats(client):
         headers={"Accept": "text/csv"},
     )
     assert direct.content_type.startswith("text/csv") and direct.data.startswith(b"s\r\n")
+    select_all = client.get(
+        "/sparql?query=" + urllib.parse.quote("SELECT * WHERE { ?subject ?predicate ?object } LIMIT 1"),
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert json.loads(select_all.data)["head"]["vars"] == ["subject", "predicate", "object"]  # not alphabetical
     for accept, start in (("application/sparql-results+xml", b"<?xml"), ("text/tab-separated-values", b"?s")):
         body = client.get(
             "/sparql?query=" + urllib.parse.quote("SELECT ?s WHERE { ?s a eli:LegalResource } LIMIT 1"),

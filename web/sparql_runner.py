@@ -31,6 +31,8 @@ _UPDATE = re.compile(
 )
 _SERVICE = re.compile(r"\bSERVICE\s+(?:SILENT\s+)?[<?$]", re.IGNORECASE)
 _FROM = re.compile(r"\bFROM\s+(?:NAMED\s+)?<([^>]*)>", re.IGNORECASE)
+_SELECT_ALL = re.compile(r"\bSELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?\*", re.IGNORECASE)
+_VARIABLE = re.compile(r"[?$]([^\W]\w*)")
 
 
 class QueryUnavailable(QueryError):
@@ -181,13 +183,31 @@ def _answer(store, query: str, result_format: str, graph_format: str, max_rows: 
             triples, format=rdf_format, prefixes={k: str(v) for k, v in PREFIXES.items()} if graph_format == "turtle" else None
         )
         return body, GRAPH_TYPES[graph_format], truncated, len(triples)
-    variables = [v.value for v in result.variables]
+    variables = in_query_order([v.value for v in result.variables], query)
     rows = []
     for solution in result:
         if len(rows) == max_rows:
             return _serialize(variables, rows, result_format, truncated=True), RESULT_TYPES[result_format], True, len(rows)
         rows.append([solution[v] for v in variables])
     return _serialize(variables, rows, result_format, truncated=False), RESULT_TYPES[result_format], False, len(rows)
+
+
+def in_query_order(variables: list[str], query: str) -> list[str]:
+    """`SELECT *` columns in the order the query first names them (?s ?p ?o, not Oxigraph's
+    alphabetical o, p, s); an explicit projection keeps its own order.
+
+    >>> in_query_order(["o", "p", "s"], "SELECT * WHERE { ?s ?p ?o }")
+    ['s', 'p', 'o']
+    >>> in_query_order(["b", "a"], "SELECT ?b ?a WHERE { ?a ?p ?b }")
+    ['b', 'a']
+    """
+    stripped = _strip_strings_and_comments(query)
+    if not _SELECT_ALL.search(stripped):
+        return variables
+    first_seen: dict[str, int] = {}
+    for name in _VARIABLE.findall(stripped):
+        first_seen.setdefault(name, len(first_seen))
+    return sorted(variables, key=lambda v: first_seen.get(v, len(first_seen)))
 
 
 def _serialize(variables: list[str], rows: list[list], result_format: str, *, truncated: bool) -> bytes:
