@@ -73,7 +73,7 @@ def describe(graph: GraphStore, store: DocumentStore, uri: str) -> dict[str, Any
         raise NotFoundError(f"no document {uri} in the graph")
     label, number, kind, issuer, date, subject = facts
     signer = _first_row(graph, f"SELECT ?name WHERE {{ {iri} reform:signer/foaf:name ?name }}")
-    mentions = []
+    mentions, titles = [], {}
     rows = graph.query(f"""SELECT DISTINCT ?passage ?start ?end WHERE {{ ?a oa:hasBody {iri} ; oa:hasTarget ?t .
         ?t oa:hasSource ?passage ; oa:hasSelector ?s . ?s oa:start ?start ; oa:end ?end }} ORDER BY ?passage ?start""")
     for passage_uri, _start, _end in rows:
@@ -81,7 +81,14 @@ def describe(graph: GraphStore, store: DocumentStore, uri: str) -> dict[str, Any
         passage = store.find_passage(passage_id)
         if passage is None:  # the graph was published before a newer ingest removed it
             continue
-        mentions.append({"document_id": passage.document_id, "passage_id": passage.id, "text": passage.text})
+        mentions.append(
+            {
+                "document_id": passage.document_id,
+                "document_title": titles.setdefault(passage.document_id, _title(store, passage.document_id)),
+                "passage_id": passage.id,
+                "text": passage.text,
+            }
+        )
     return {
         "uri": uri,
         "number": _str(number),
@@ -107,7 +114,12 @@ def related(graph: GraphStore, uri: str) -> list[dict[str, Any]]:
         out += [{"relation": relation, "uri": str(o), "number": _str(n), "label": str(lbl)} for o, lbl, n in rows]
     rows = graph.query(f"""SELECT DISTINCT ?agency ?label WHERE {{ ?source dcterms:references {iri} ; reform:mentionsAgency ?agency .
         ?agency skos:prefLabel ?label }} ORDER BY ?agency""")
-    out += [{"relation": "mentioned_with_agency", "uri": str(a), "number": None, "label": str(lbl)} for a, lbl in rows]
+    listed = {item["uri"] for item in out}  # the issuer is usually mentioned too: listed once, as issuer
+    out += [
+        {"relation": "mentioned_with_agency", "uri": str(a), "number": None, "label": str(lbl)}
+        for a, lbl in rows
+        if str(a) not in listed
+    ]
     return out
 
 
@@ -126,6 +138,13 @@ def _first_row(graph: GraphStore, query: str):
     """The first solution only: results are read whole (GraphStore.query), and optional facts
     multiply (every label × every subject …) into hundreds of rows."""
     return next(iter(graph.query(query + "\nLIMIT 1")), None)
+
+
+def _title(store: DocumentStore, document_id: str) -> str | None:
+    try:
+        return store.get_document(document_id).title
+    except NotFoundError:  # removed by an ingest after the graph was published
+        return None
 
 
 def _str(value) -> str | None:

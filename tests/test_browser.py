@@ -102,7 +102,9 @@ def test_document_number_lands_on_its_entity_card(server, browser):
     link.click()
     wait(browser, ready.text_to_be_present_in_element((By.TAG_NAME, "h1"), "Quyết định 280/QĐ-UBND"))
     assert "Ủy ban nhân dân thành phố Hà Nội" in browser.find_element(By.TAG_NAME, "dl").text
-    wait(browser, lambda d: d.find_element(By.ID, "neighbourhood").get_attribute("data-ready") == "true")
+    graph = browser.find_element(By.ID, "neighbourhood")
+    wait(browser, lambda d: graph.get_attribute("data-ready") == "true")
+    assert "Cơ quan ban hành" in graph.get_attribute("aria-label")  # relations named in Vietnamese
     browser.save_screenshot(str(ARTIFACTS / "entity-280.png"))
 
 

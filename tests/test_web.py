@@ -127,6 +127,24 @@ def test_entity_pages_negotiate_content(client):
     assert client.get("/id/document/nowhere/0/qd-0", headers={"Accept": "text/html"}).status_code == 404
 
 
+def test_entity_page_speaks_vietnamese_about_properties_and_mentions(client):
+    page = client.get("/id/document/ubnd-ha-noi/2023/qd-280", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "Cơ quan ban hành <code>eli:passed_by</code>" in page  # the standard name stays beside it
+    # a mention is introduced by the title of the article it is in, not by a passage id
+    assert ">Hà Nội ưu tiên phát triển chính quyền điện tử" in page
+    related = get_json(client, "/api/lookup?number=280/QĐ-UBND")[1]["related"]
+    issuer = [item for item in related if item["label"] == "Ủy ban nhân dân thành phố Hà Nội"]
+    assert [item["relation"] for item in issuer] == ["issued_by"]  # not again as "mentioned with"
+
+
+def test_every_property_in_the_graph_has_a_vietnamese_name(client):
+    from web.property_labels import PROPERTY_LABELS
+
+    graph = client.application.extensions["reform"].graph  # the endpoint caps rows at 3 in these tests
+    properties = {str(row[0]) for row in graph.query("SELECT DISTINCT ?p WHERE { ?s ?p ?o }")}
+    assert len(properties) > 30 and properties <= set(PROPERTY_LABELS), properties - set(PROPERTY_LABELS)
+
+
 def test_indicator_page_has_a_table_and_a_chart(client):
     page = client.get("/id/indicator/par-index", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert "<svg" in page and "2022: 89.58" in page and "3/63" in page

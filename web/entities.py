@@ -6,6 +6,7 @@ from typing import Any
 
 from graph.uris import sparql_iri
 from reform.errors import NotFoundError
+from web.property_labels import compact_name, property_label
 
 _KINDS = {
     "LegalResource": "document",
@@ -58,11 +59,11 @@ def describe_entity(svc, uri: str) -> dict[str, Any]:
         "kind": kind,
         "label": label,
         "properties": [
-            {"property": p, "value": o, "label": lbl, "link": o[len(base) :] if o.startswith(base + "/id/") else None}
+            {**_property(p), "value": o, "label": lbl, "link": o[len(base) :] if o.startswith(base + "/id/") else None}
             for p, o, lbl in outgoing
         ],
         "incoming": [
-            {"subject": s, "property": p, "label": lbl, "link": s[len(base) :] if s.startswith(base + "/id/") else None}
+            {"subject": s, **_property(p), "label": lbl, "link": s[len(base) :] if s.startswith(base + "/id/") else None}
             for s, p, lbl in incoming
         ],
     }
@@ -77,6 +78,10 @@ def entity_rdf(svc, uri: str, rdf_format: str) -> str:
     for prefix, namespace in svc.graph.dataset.namespaces():
         result.graph.bind(prefix, namespace)
     return result.graph.serialize(format=rdf_format)
+
+
+def _property(iri: str) -> dict[str, str]:
+    return {"property": iri, "property_name": compact_name(iri), "property_label": property_label(iri)}
 
 
 def _rows(svc, query: str) -> list[tuple]:

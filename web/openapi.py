@@ -48,7 +48,9 @@ OPENAPI = {
             not_found=True,
         ),
         "/api/entities/{path}": _get(
-            "An entity of the knowledge graph (/id/{path})",
+            "An entity of the knowledge graph (/id/{path}): uri, kind, label, and its properties both ways "
+            "(`properties`: property, property_name such as eli:passed_by, property_label in Vietnamese, value, "
+            "label, link; `incoming`: the same with subject instead of value)",
             [{"name": "path", "in": "path", "required": True, "schema": {"type": "string"}}],
             {"type": "object"},
             not_found=True,

@@ -24,11 +24,11 @@ document.addEventListener("DOMContentLoaded", async () => {
   };
   entity.properties.filter((p) => p.link).slice(0, 40).forEach((p, i) => {
     add(p.value, p.label, p.link);
-    elements.push({ data: { id: `out${i}`, source: entity.uri, target: p.value, label: shortName(p.property) } });
+    elements.push({ data: { id: `out${i}`, source: entity.uri, target: p.value, label: p.property_label } });
   });
   entity.incoming.filter((p) => p.link).slice(0, 40).forEach((p, i) => {
     add(p.subject, p.label, p.link);
-    elements.push({ data: { id: `in${i}`, source: p.subject, target: entity.uri, label: shortName(p.property) } });
+    elements.push({ data: { id: `in${i}`, source: p.subject, target: entity.uri, label: p.property_label } });
   });
   const graph = cytoscape({
     container, elements, layout: { name: "cose", animate: false },
@@ -39,5 +39,8 @@ document.addEventListener("DOMContentLoaded", async () => {
     ],
   });
   graph.on("tap", "node", (event) => { const link = event.target.data("link"); if (link) window.location.href = link; });
+  // The drawing is a canvas: screen readers get the relations it shows as text.
+  const relations = [...new Set(elements.filter((e) => e.data.source).map((e) => e.data.label))];
+  container.setAttribute("aria-label", `Đồ thị quan hệ: ${relations.join(", ")}`);
   container.dataset.ready = "true";
 });
