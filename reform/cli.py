@@ -160,6 +160,12 @@ def sparql(settings: Settings, query: str, fmt: str) -> None:
     with _open_store(settings) as store:
         graph = _published_graph(settings, store)
         result = graph.query(query)
+        if result.type == "SELECT":
+            from rdflib import Variable
+
+            from graph.query_text import in_query_order
+
+            result.vars = [Variable(name) for name in in_query_order([str(v) for v in result.vars], query)]
         if result.type in ("CONSTRUCT", "DESCRIBE"):
             click.echo(result.graph.serialize(format="turtle" if fmt in ("table", "turtle") else "json-ld"))
             return

@@ -209,6 +209,9 @@ def test_lookup_cli_accepts_every_spelling_and_prints_the_documented_json(tmp_pa
         "sparql", "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a eli:LegalResource }", "--format", "csv", data=data
     )
     assert sparql.stdout.split()[-1] == "26"  # 23 numbered + 3 unnumbered (NQ 18, NQ 01, Đề án 06)
+    select_all = run_reform("sparql", "SELECT * WHERE { ?thing eli:id_local ?id } LIMIT 1", "--format", "csv", data=data)
+    assert select_all.stdout.splitlines()[0] == "thing,id"  # the order of the query, not alphabetical
+    assert payload["mentions"][0]["document_title"].startswith("Hà Nội ưu tiên phát triển chính quyền điện tử")
 
 
 @pytest.mark.parametrize(

@@ -198,6 +198,11 @@ def test_sparql_result_cap_is_explicit(client):
     [
         ("INSERT DATA { <http://a> <http://b> <http://c> }", 403, "read-only"),
         ("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", 403, "SERVICE"),
+        # a "#" inside an IRI earlier on the line once read as a comment and hid the SERVICE after it
+        ("SELECT * WHERE { ?s a <http://x.org/o#C> . SERVICE <http://example.org/sparql> { ?s ?p ?o } }", 403, "SERVICE"),
+        ("SELECT * WHERE { SERVICE<http://example.org/sparql>{ ?s ?p ?o } }", 403, "SERVICE"),  # no space
+        ("SELECT * WHERE { service silent ?endpoint { ?s ?p ?o } }", 403, "SERVICE"),
+        ("SELECT * WHERE { \\u0053ERVICE <http://example.org/sparql> { ?s ?p ?o } }", 403, "SERVICE"),  # escaped
         ("SELECT * FROM <http://example.org/data> WHERE { ?s ?p ?o }", 403, "outside this store"),
         ("SELECT ?x WHERE { ?x ", 400, "SPARQL"),
         ("SELECT * WHERE { ?s ?p ?o } #" + "x" * 20_001, 413, "limit"),
@@ -206,6 +211,52 @@ def test_sparql_result_cap_is_explicit(client):
 def test_sparql_refusals_and_errors(client, query, status, message):
     response = client.post("/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"})
     assert response.status_code == status and message in json.loads(response.data)["error"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        'SELECT ?service WHERE { ?service ?p "SERVICE <http://example.org/>" } LIMIT 1',  # a variable, a string
+        "SELECT * WHERE { ?s a <http://example.org/SERVICE> } # SERVICE <http://example.org/>",  # an IRI, a comment
+    ],
+)
+def test_sparql_mentions_of_service_that_are_not_federation_run(client, query):
+    response = client.post("/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    assert response.status_code == 200, response.data
+
+
+def test_sparql_workers_cannot_reach_the_network(client):
+    # behind the query check: Oxigraph answers SERVICE over HTTP, the worker process has no network
+    import http.server
+    import threading
+
+    from reform.errors import QueryError
+    from web.sparql_runner import SparqlRunner
+
+    requests: list[str] = []
+
+    class Endpoint(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server's naming)
+            requests.append(self.path)
+            self.send_response(500)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    endpoint = http.server.HTTPServer(("127.0.0.1", 0), Endpoint)
+    threading.Thread(target=endpoint.serve_forever, daemon=True).start()
+    published = client.application.extensions["reform"].published
+    runner = SparqlRunner(lambda: published.path, timeout=10, max_rows=10, workers=1)
+    try:
+        query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{endpoint.server_address[1]}/sparql> {{ ?s ?p ?o }} }}"
+        with pytest.raises(QueryError, match="unreachable"):
+            runner.run(query, "json", "turtle")  # straight to the worker, past the endpoint's check
+        assert requests == []
+        assert runner.run("ASK { ?s ?p ?o }", "json", "turtle").rows == 1  # the store is still read
+    finally:
+        runner.close()
+        endpoint.shutdown()
 
 
 def test_sparql_update_parameter_is_refused(client):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import re
 import threading
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from graph.query_text import in_query_order, strip_strings_and_comments, without_iris
 from reform.errors import QueryError
 
 RESULT_TYPES = {
@@ -29,10 +31,13 @@ GRAPH_TYPES = {"turtle": "text/turtle", "ntriples": "application/n-triples", "js
 _UPDATE = re.compile(
     r"^\s*(?:(?:PREFIX|BASE)\s[^\n]*\n\s*)*(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE
 )
-_SERVICE = re.compile(r"\bSERVICE\s+(?:SILENT\s+)?[<?$]", re.IGNORECASE)
+# The SERVICE keyword anywhere in the code (not a variable ?service, not a prefixed name ex:service),
+# with or without a space before its IRI.
+_SERVICE = re.compile(r"(?<![\w?$:.-])SERVICE(?![\w:-])", re.IGNORECASE)
 _FROM = re.compile(r"\bFROM\s+(?:NAMED\s+)?<([^>]*)>", re.IGNORECASE)
-_SELECT_ALL = re.compile(r"\bSELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?\*", re.IGNORECASE)
-_VARIABLE = re.compile(r"[?$]([^\W]\w*)")
+
+
+_CLONE_NEWUSER, _CLONE_NEWNET = 0x10000000, 0x40000000  # linux/sched.h
 
 
 class QueryUnavailable(QueryError):
@@ -67,20 +72,15 @@ def check_allowed(query: str, *, max_chars: int, local_graph_prefix: str) -> Non
     """Refuse updates, federation and datasets outside the store, before anything runs."""
     if len(query) > max_chars:
         raise QueryRefused(f"query is {len(query)} characters; the limit is {max_chars}", status=413)
-    stripped = _strip_strings_and_comments(query)
-    if _UPDATE.search(stripped):
+    stripped = strip_strings_and_comments(query)
+    code = without_iris(stripped)
+    if _UPDATE.search(code):
         raise QueryRefused("SPARQL Update is not accepted: this endpoint is read-only")
-    if _SERVICE.search(stripped):
+    if _SERVICE.search(code):
         raise QueryRefused("SERVICE (federated query) is not allowed: queries never leave this server")
     for iri in _FROM.findall(stripped):
         if not iri.startswith(local_graph_prefix):
             raise QueryRefused(f"FROM <{iri}> is outside this store: only graphs under {local_graph_prefix} can be named")
-
-
-def _strip_strings_and_comments(query: str) -> str:
-    """Blank out string literals and comments so keywords inside them are not mistaken for clauses."""
-    query = re.sub(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'', '""', query)
-    return re.sub(r"(?m)#.*$", "", query)
 
 
 class SparqlRunner:
@@ -137,6 +137,7 @@ class SparqlRunner:
 def _worker(connection) -> None:
     import pyoxigraph
 
+    _leave_the_network()
     opened: tuple[str, pyoxigraph.Store] | None = None
     while True:
         try:
@@ -152,6 +153,27 @@ def _worker(connection) -> None:
             connection.send(("error", f"malformed SPARQL: {exc}"))
         except Exception as exc:  # the message goes back to the client as a 400
             connection.send(("error", f"{type(exc).__name__}: {exc}"))
+
+
+def _leave_the_network() -> bool:
+    """Move this worker into a network namespace of its own, with no interfaces up: Oxigraph
+    answers SERVICE by fetching over HTTP, so the query check (check_allowed) is backed by a
+    process that cannot reach any host, this one included. Needs Linux; unprivileged users get it
+    through a user namespace. Where neither is allowed the query check stands alone (logged)."""
+    import ctypes
+    import logging
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    if not hasattr(libc, "unshare"):
+        return False
+    for flags in (_CLONE_NEWNET, _CLONE_NEWUSER | _CLONE_NEWNET):
+        if libc.unshare(flags) == 0:
+            return True
+    logging.getLogger(__name__).warning(
+        "SPARQL worker could not leave the network (unshare: %s); SERVICE is refused by the query check only",
+        os.strerror(ctypes.get_errno()),
+    )
+    return False
 
 
 def _answer(store, query: str, result_format: str, graph_format: str, max_rows: int) -> tuple:
@@ -190,24 +212,6 @@ def _answer(store, query: str, result_format: str, graph_format: str, max_rows: 
             return _serialize(variables, rows, result_format, truncated=True), RESULT_TYPES[result_format], True, len(rows)
         rows.append([solution[v] for v in variables])
     return _serialize(variables, rows, result_format, truncated=False), RESULT_TYPES[result_format], False, len(rows)
-
-
-def in_query_order(variables: list[str], query: str) -> list[str]:
-    """`SELECT *` columns in the order the query first names them (?s ?p ?o, not Oxigraph's
-    alphabetical o, p, s); an explicit projection keeps its own order.
-
-    >>> in_query_order(["o", "p", "s"], "SELECT * WHERE { ?s ?p ?o }")
-    ['s', 'p', 'o']
-    >>> in_query_order(["b", "a"], "SELECT ?b ?a WHERE { ?a ?p ?b }")
-    ['b', 'a']
-    """
-    stripped = _strip_strings_and_comments(query)
-    if not _SELECT_ALL.search(stripped):
-        return variables
-    first_seen: dict[str, int] = {}
-    for name in _VARIABLE.findall(stripped):
-        first_seen.setdefault(name, len(first_seen))
-    return sorted(variables, key=lambda v: first_seen.get(v, len(first_seen)))
 
 
 def _serialize(variables: list[str], rows: list[list], result_format: str, *, truncated: bool) -> bytes:
