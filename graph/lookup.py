@@ -123,6 +123,38 @@ def related(graph: GraphStore, uri: str) -> list[dict[str, Any]]:
     return out
 
 
+def describe_agency(graph: GraphStore, uri: str) -> dict[str, list[dict[str, Any]]]:
+    """What an agency page shows first: the bodies it belongs to and those under it, the documents it
+    issued (newest first) and the people the documents name in it, with their positions."""
+    iri = sparql_iri(uri)
+    parents = graph.query(
+        f"SELECT DISTINCT ?a ?label WHERE {{ {iri} org:subOrganizationOf ?a . ?a skos:prefLabel ?label }} ORDER BY ?label"
+    )
+    children = graph.query(
+        f"SELECT DISTINCT ?a ?label WHERE {{ ?a org:subOrganizationOf {iri} ; skos:prefLabel ?label }} ORDER BY ?label"
+    )
+    documents = graph.query(
+        f"""SELECT DISTINCT ?d ?label ?date WHERE {{ ?d eli:passed_by {iri} ; skos:prefLabel ?label .
+        OPTIONAL {{ ?d eli:date_document ?date }} }} ORDER BY DESC(?date) ?label"""
+    )
+    people = graph.query(
+        f"""SELECT DISTINCT ?person ?name ?role WHERE {{ ?m org:organization {iri} ; org:member ?person .
+        ?person foaf:name ?name . OPTIONAL {{ ?m org:role ?role }} }} ORDER BY ?name ?role"""
+    )
+    return {
+        "parents": [{"uri": str(a), "label": str(label)} for a, label in parents],
+        "children": [{"uri": str(a), "label": str(label)} for a, label in children],
+        "documents": _first_per_uri({"uri": str(d), "label": str(label), "date": _str(date)} for d, label, date in documents),
+        "people": [{"uri": str(p), "name": str(name), "role": _str(role)} for p, name, role in people],
+    }
+
+
+def _first_per_uri(items) -> list[dict[str, Any]]:
+    """One row per entity: optional facts stated twice (two dates) would list it twice."""
+    seen: set[str] = set()
+    return [item for item in items if not (item["uri"] in seen or seen.add(item["uri"]))]
+
+
 def close_matches(graph: GraphStore, text: str, limit: int = 5) -> list[str]:
     """Labels of documents sharing the typed number's digits: the "did you mean" list."""
     digits = "".join(c for c in text if c.isdigit())[:6]

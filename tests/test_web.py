@@ -137,6 +137,19 @@ def test_entity_page_speaks_vietnamese_about_properties_and_mentions(client):
     assert [item["relation"] for item in issuer] == ["issued_by"]  # not again as "mentioned with"
 
 
+def test_agency_page_shows_its_parent_children_documents_and_people(client):
+    page = client.get("/id/agency/ubnd-ha-noi", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "Đơn vị trực thuộc" in page and ">Sở Nội vụ thành phố Hà Nội</a>" in page
+    documents = page[page.index("Văn bản ban hành") :]
+    assert documents.index("Kế hoạch 239/KH-UBND") < documents.index("Quyết định 280/QĐ-UBND")  # newest first
+    assert "Quyết định 280/QĐ-UBND</a> · 2023-01-11" in documents
+    department = client.get("/id/agency/so-noi-vu-ha-noi", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert ">Ủy ban nhân dân thành phố Hà Nội</a>" in department[: department.index("Đơn vị trực thuộc")]  # its parent
+    assert ">Nguyễn Đình Hoa</a> — Phó giám đốc" in department
+    person = client.get("/id/person/nguyen-dinh-hoa", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "Nguyễn Đình Hoa — Phó giám đốc, Sở Nội vụ thành phố Hà Nội" in person  # the membership, named
+
+
 def test_every_property_in_the_graph_has_a_vietnamese_name(client):
     from web.property_labels import PROPERTY_LABELS
 

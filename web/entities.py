@@ -45,7 +45,11 @@ def describe_entity(svc, uri: str) -> dict[str, Any]:
     incoming = _rows(
         svc,
         f"""SELECT DISTINCT ?s ?p ?label WHERE {{ ?s ?p {iri} . FILTER(?p != oa:hasBody)
-        OPTIONAL {{ ?s skos:prefLabel|rdfs:label|foaf:name|dcterms:title ?label }} }} LIMIT {MAX_LINKS}""",
+        OPTIONAL {{ ?s skos:prefLabel|rdfs:label|foaf:name|dcterms:title ?named }}
+        OPTIONAL {{ ?s org:member/foaf:name ?member .
+            OPTIONAL {{ ?s org:role ?role }} OPTIONAL {{ ?s org:organization/skos:prefLabel ?organization }} }}
+        BIND(CONCAT(?member, COALESCE(CONCAT(" — ", ?role), ""), COALESCE(CONCAT(", ", ?organization), "")) AS ?membership)
+        BIND(COALESCE(?named, ?membership) AS ?label) }} LIMIT {MAX_LINKS}""",
     )
     types = [o for p, o, _ in outgoing if p.endswith("#type") or p.endswith("/type")]
     kind = next(

@@ -131,6 +131,10 @@ def entity_page(path: str):
         from graph.lookup import describe
 
         extra["document"] = describe(svc.graph, svc.store, uri)
+    elif entity["kind"] == "agency":
+        from graph.lookup import describe_agency
+
+        extra["agency"] = describe_agency(svc.graph, uri)
     if "/id/dataset/" in uri or "/id/indicator/" in uri:
         extra["series"] = _series(svc, uri)
     return render_template(
