@@ -149,6 +149,49 @@ def describe_agency(graph: GraphStore, uri: str) -> dict[str, list[dict[str, Any
     }
 
 
+# The kind an entity is listed under on a document page, by its classes in this order of precedence
+# (a plan is also an eli:LegalResource: it is listed with the documents).
+_MENTIONED_KINDS = (
+    ("LegalResource", "document"),
+    ("Organization", "agency"),
+    ("Observation", "observation"),
+    ("Person", "person"),
+)
+
+
+def mentioned_entities(graph: GraphStore, document_id: str) -> list[dict[str, Any]]:
+    """The documents, agencies, figures and people a source document's passages mention (its Web
+    Annotations), most mentioned first, each with the first passage that mentions it."""
+    source_graph = sparql_iri(str(graph.minter.graph(document_id)))
+    rows = graph.query(
+        f"""SELECT ?entity (SAMPLE(?name) AS ?label) (GROUP_CONCAT(DISTINCT STR(?class); separator=" ") AS ?classes)
+        (SAMPLE(?indicator) AS ?series) (SAMPLE(?area) AS ?where) (SAMPLE(?year) AS ?when)
+        (COUNT(DISTINCT ?a) AS ?count) (MIN(STR(?passage)) AS ?first) WHERE {{
+          GRAPH {source_graph} {{ ?a oa:hasBody ?entity ; oa:hasTarget/oa:hasSource ?passage }}
+          OPTIONAL {{ ?entity skos:prefLabel|foaf:name ?name }}
+          OPTIONAL {{ ?entity a ?class }}
+          OPTIONAL {{ ?entity reform:indicator/skos:prefLabel ?indicator ; sdmx-dimension:refArea/rdfs:label ?area ;
+                               sdmx-dimension:refPeriod ?year }}
+        }} GROUP BY ?entity ORDER BY DESC(?count) ?label"""
+    )
+    entities = []
+    for entity, label, classes, series, where, when, count, first in rows:
+        names = {c.rsplit("#", 1)[-1].rsplit("/", 1)[-1] for c in str(classes or "").split()}
+        kind = next((kind for name, kind in _MENTIONED_KINDS if name in names), "entity")
+        if kind == "observation" and series is not None:
+            label = f"{series} — {where}, {when}"
+        entities.append(
+            {
+                "uri": str(entity),
+                "label": str(label) if label is not None else str(entity).rsplit("/", 1)[-1],
+                "kind": kind,
+                "mentions": int(count),
+                "first_passage_id": str(first).rsplit("/", 1)[-1] if first else None,
+            }
+        )
+    return entities
+
+
 def _first_per_uri(items) -> list[dict[str, Any]]:
     """One row per entity: optional facts stated twice (two dates) would list it twice."""
     seen: set[str] = set()

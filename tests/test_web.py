@@ -137,6 +137,17 @@ def test_entity_page_speaks_vietnamese_about_properties_and_mentions(client):
     assert [item["relation"] for item in issuer] == ["issued_by"]  # not again as "mentioned with"
 
 
+def test_document_page_lists_what_it_mentions_linked(client):
+    page = client.get("/documents/003_0446401b9c9ac84a", headers={"Accept": "text/html"}).get_data(as_text=True)
+    mentioned = page[page.index("Văn bản này nhắc đến") : page.index('<section class="passage"')]
+    assert '<a href="/id/document/ubnd-ha-noi/2023/qd-818">Quyết định 818/QĐ-UBND</a>' in mentioned
+    assert '<a href="/id/agency/ubnd-ha-noi">Ủy ban nhân dân thành phố Hà Nội</a> · 15 lần' in mentioned  # most first
+    assert "Chỉ số cải cách hành chính (PAR INDEX) — Hà Nội, 2022" in mentioned
+    first = mentioned[mentioned.index("Quyết định 818/QĐ-UBND") :]
+    anchor = first[first.index('href="#') + 7 : first.index('">xem đoạn văn')]
+    assert f'id="{anchor}"' in page and "818/QĐ-UBND" in page[page.index(f'id="{anchor}"') :][:3000]
+
+
 def test_agency_page_shows_its_parent_children_documents_and_people(client):
     page = client.get("/id/agency/ubnd-ha-noi", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert "Đơn vị trực thuộc" in page and ">Sở Nội vụ thành phố Hà Nội</a>" in page

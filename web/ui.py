@@ -112,10 +112,19 @@ def _shortened_notice(length: int) -> str:
     return f"Câu hỏi dài {number(length)} ký tự: chỉ {number(MAX_QUERY_CHARS)} ký tự đầu được dùng để tìm kiếm."
 
 
+MENTION_GROUPS = (("document", "Văn bản"), ("agency", "Cơ quan"), ("observation", "Số liệu chỉ số"), ("person", "Cá nhân"))
+
+
 @ui.get("/documents/<document_id>")
 def document_page(document_id: str):
-    document = services().store.get_document(document_id)
-    return render_template("document.html", document=document)
+    from graph.lookup import mentioned_entities
+
+    svc = services()
+    document = svc.store.get_document(document_id)
+    base = svc.graph.minter.base
+    entities = [dict(item, path=item["uri"][len(base) :]) for item in mentioned_entities(svc.graph, document_id)]
+    groups = [(title, [e for e in entities if e["kind"] == kind]) for kind, title in MENTION_GROUPS]
+    return render_template("document.html", document=document, mention_groups=[(t, items) for t, items in groups if items])
 
 
 @ui.get("/id/<path:path>")
