@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from graph.store import GraphStore
-from graph.uris import sparql_iri
+from graph.uris import local_name, sparql_iri
 from ingest.numbers import find_document_numbers, find_number_references
 from ingest.store import DocumentStore
 from reform.errors import NotFoundError, QueryError
@@ -176,17 +176,17 @@ def mentioned_entities(graph: GraphStore, document_id: str) -> list[dict[str, An
     )
     entities = []
     for entity, label, classes, series, where, when, count, first in rows:
-        names = {c.rsplit("#", 1)[-1].rsplit("/", 1)[-1] for c in str(classes or "").split()}
+        names = {local_name(c) for c in str(classes or "").split()}
         kind = next((kind for name, kind in _MENTIONED_KINDS if name in names), "entity")
         if kind == "observation" and series is not None:
             label = f"{series} — {where}, {when}"
         entities.append(
             {
                 "uri": str(entity),
-                "label": str(label) if label is not None else str(entity).rsplit("/", 1)[-1],
+                "label": str(label) if label is not None else local_name(str(entity)),
                 "kind": kind,
                 "mentions": int(count),
-                "first_passage_id": str(first).rsplit("/", 1)[-1] if first else None,
+                "first_passage_id": local_name(str(first)) if first else None,
             }
         )
     return entities
@@ -217,7 +217,7 @@ def _first_row(graph: GraphStore, query: str):
 
 def _title(store: DocumentStore, document_id: str) -> str | None:
     try:
-        return store.get_document(document_id).title
+        return store.get_document(document_id, with_passages=False).title
     except NotFoundError:  # removed by an ingest after the graph was published
         return None
 

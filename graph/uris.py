@@ -45,6 +45,15 @@ _ENTITY_PATH = re.compile(r"[A-Za-z0-9_.~-]+(?:/[A-Za-z0-9_.~-]+)*")
 _NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
+def local_name(iri: str) -> str:
+    """The last segment of an IRI, after its final "#" or "/" (a class, property or id name).
+
+    >>> local_name("http://data.europa.eu/eli/ontology#LegalResource"), local_name("http://x/id/passage/d-p0001")
+    ('LegalResource', 'd-p0001')
+    """
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
 def sparql_iri(uri: str) -> str:
     """`<uri>` for a SPARQL query, refusing anything that could close the term and inject syntax.
 

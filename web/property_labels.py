@@ -5,7 +5,7 @@ The pages keep the standard name beside it (`eli:passed_by`) for those who write
 
 from __future__ import annotations
 
-from graph.uris import PREFIXES
+from graph.uris import PREFIXES, local_name
 
 _LABELS = {
     "rdf:type": "Loại",
@@ -94,4 +94,4 @@ def compact_name(iri: str) -> str:
     for namespace, prefix in _COMPACT:
         if iri.startswith(namespace):
             return f"{prefix}:{iri[len(namespace) :]}"
-    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    return local_name(iri)
