@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from graph.store import GraphStore
-from graph.uris import local_name, sparql_iri
+from graph.uris import entity_kind, local_name, sparql_iri
 from ingest.numbers import find_document_numbers, find_number_references
 from ingest.store import DocumentStore
 from reform.errors import NotFoundError, QueryError
@@ -149,16 +149,6 @@ def describe_agency(graph: GraphStore, uri: str) -> dict[str, list[dict[str, Any
     }
 
 
-# The kind an entity is listed under on a document page, by its classes in this order of precedence
-# (a plan is also an eli:LegalResource: it is listed with the documents).
-_MENTIONED_KINDS = (
-    ("LegalResource", "document"),
-    ("Organization", "agency"),
-    ("Observation", "observation"),
-    ("Person", "person"),
-)
-
-
 def mentioned_entities(graph: GraphStore, document_id: str) -> list[dict[str, Any]]:
     """The documents, agencies, figures and people a source document's passages mention (its Web
     Annotations), most mentioned first, each with the first passage that mentions it."""
@@ -176,8 +166,7 @@ def mentioned_entities(graph: GraphStore, document_id: str) -> list[dict[str, An
     )
     entities = []
     for entity, label, classes, series, where, when, count, first in rows:
-        names = {local_name(c) for c in str(classes or "").split()}
-        kind = next((kind for name, kind in _MENTIONED_KINDS if name in names), "entity")
+        kind = entity_kind(str(classes or "").split())
         if kind == "observation" and series is not None:
             label = f"{series} — {where}, {when}"
         entities.append(

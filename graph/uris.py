@@ -54,6 +54,34 @@ def local_name(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
+# What kind of page an entity gets, by its classes, first match wins: a plan (reform:Plan) is also an
+# eli:LegalResource and is shown as the document it is.
+_KINDS = (
+    ("LegalResource", "document"),
+    ("Organization", "agency"),
+    ("Person", "person"),
+    ("Observation", "observation"),
+    ("DataSet", "indicator"),
+    ("Concept", "concept"),
+    ("Passage", "passage"),
+    ("BibliographicResource", "source"),
+    ("Plan", "plan"),
+    ("Task", "task"),
+    ("Membership", "membership"),
+    ("Annotation", "annotation"),
+)
+
+
+def entity_kind(class_iris) -> str:
+    """The kind of an entity with these rdf:type IRIs ("entity" when none is known).
+
+    >>> entity_kind(["https://reform-kg.example/ontology#Plan", "http://data.europa.eu/eli/ontology#LegalResource"])
+    'document'
+    """
+    names = {local_name(str(iri)) for iri in class_iris}
+    return next((kind for name, kind in _KINDS if name in names), "entity")
+
+
 def sparql_iri(uri: str) -> str:
     """`<uri>` for a SPARQL query, refusing anything that could close the term and inject syntax.
 

@@ -148,6 +148,12 @@ def test_document_page_lists_what_it_mentions_linked(client):
     assert f'id="{anchor}"' in page and "818/QĐ-UBND" in page[page.index(f'id="{anchor}"') :][:3000]
 
 
+def test_a_plan_is_shown_as_the_document_it_is(client):
+    # Kế hoạch documents are typed reform:Plan and eli:LegalResource; their page was a plain property table
+    page = client.get("/id/document/ubnd-ha-noi/2023/kh-155", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "<dt>Số hiệu</dt><dd>155/KH-UBND</dd>" in page and "Các đoạn văn nhắc đến" in page
+
+
 def test_agency_page_shows_its_parent_children_documents_and_people(client):
     page = client.get("/id/agency/ubnd-ha-noi", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert "Đơn vị trực thuộc" in page and ">Sở Nội vụ thành phố Hà Nội</a>" in page

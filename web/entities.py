@@ -4,24 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.uris import sparql_iri
+from graph.uris import entity_kind, sparql_iri
 from reform.errors import NotFoundError
 from web.property_labels import compact_name, property_label
 
-_KINDS = {
-    "LegalResource": "document",
-    "Organization": "agency",
-    "Person": "person",
-    "Observation": "observation",
-    "DataSet": "indicator",
-    "Concept": "concept",
-    "Passage": "passage",
-    "BibliographicResource": "source",
-    "Plan": "plan",
-    "Task": "task",
-    "Membership": "membership",
-    "Annotation": "annotation",
-}
 MAX_LINKS = 300
 
 
@@ -52,10 +38,7 @@ def describe_entity(svc, uri: str) -> dict[str, Any]:
         BIND(COALESCE(?named, ?membership) AS ?label) }} LIMIT {MAX_LINKS}""",
     )
     types = [o for p, o, _ in outgoing if p.endswith("#type") or p.endswith("/type")]
-    kind = next(
-        (_KINDS[t.rsplit("#", 1)[-1].rsplit("/", 1)[-1]] for t in types if t.rsplit("#", 1)[-1].rsplit("/", 1)[-1] in _KINDS),
-        "entity",
-    )
+    kind = entity_kind(types)
     label = next((o for p, o, _ in outgoing if p.endswith(("prefLabel", "#label", "/name", "/title"))), uri.rsplit("/", 1)[-1])
     base = svc.graph.minter.base
     return {
