@@ -13,9 +13,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.corpora import repeated_corpus, synthetic_law  # noqa: E402
+from core.settings import Settings  # noqa: E402
 from ingest.pipeline import ingest_paths  # noqa: E402
 from ingest.store import DocumentStore  # noqa: E402
-from reform.settings import Settings  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -33,7 +33,7 @@ def timed_ingest(paths: list[Path], data: Path) -> tuple[float, int, int]:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        from ingest.segmentation import sentence_spans
+        from vntext.segmentation import sentence_spans
 
         sentence_spans("Khởi động. Xong.")  # load underthesea once, outside the timings
         seconds, files, passages = timed_ingest([CORPUS], work / "d1")

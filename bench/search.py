@@ -24,15 +24,17 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from core.settings import Settings  # noqa: E402
+from ingest.derived import ensure_schema  # noqa: E402
 from ingest.document import Document, Passage  # noqa: E402
-from ingest.normalize import normalize_text  # noqa: E402
-from ingest.segmentation import sentence_spans  # noqa: E402
 from ingest.store import DocumentStore  # noqa: E402
-from reform.settings import Settings  # noqa: E402
+from library.indexes import open_search  # noqa: E402
 from search.embedder import Embedder  # noqa: E402
-from search.service import SearchService  # noqa: E402
 from search.vectors import CACHE_SCHEMA as VECTOR_CACHE_SCHEMA  # noqa: E402
+from search.vectors import SCHEMA_VERSION as VECTOR_SCHEMA_VERSION  # noqa: E402
 from search.vectors import VectorIndex, build_faiss_index, passage_hash  # noqa: E402
+from vntext.normalize import normalize_text  # noqa: E402
+from vntext.segmentation import sentence_spans  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 QUERIES = [
@@ -112,7 +114,7 @@ def seed_vectors(store: DocumentStore, model_id: str, base: np.ndarray, noise: f
     sources = rng.integers(0, len(base), len(passages))
     vectors = base[sources] + rng.normal(0, noise, (len(passages), base.shape[1])).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    store.db.executescript(VECTOR_CACHE_SCHEMA)
+    ensure_schema(store, "vectors", VECTOR_SCHEMA_VERSION, VECTOR_CACHE_SCHEMA, ("embeddings",))
     with store.transaction():
         store.db.executemany(
             "INSERT OR REPLACE INTO embeddings VALUES (?,?,?)",
@@ -165,9 +167,9 @@ def ingest_throughput(embedder: Embedder, embedding_rate: float, copies: int = 3
                 (folder / f"copy{copy}" / path.name).write_text(text, encoding="utf-8")
         settings = Settings.from_env({}, data=Path(tmp) / "data")
         with DocumentStore(settings.database_path) as store:
-            hooks = [LexicalIndex(store), VectorIndex(store, embedder, settings.vectors_path)]
+            indexes = [LexicalIndex(store), VectorIndex(store, embedder, settings.vectors_path)]
             started = time.perf_counter()
-            ingest_paths([folder], store=store, settings=settings, hooks=hooks, progress=False)
+            ingest_paths([folder], store=store, settings=settings, indexes=indexes, progress=False)
             seconds = time.perf_counter() - started
             passages = store.passage_count()
     print(
@@ -190,7 +192,7 @@ def run_size(size: int, sentences: list[str], embedder: Embedder, base: np.ndarr
         )
 
         started = time.perf_counter()
-        service = SearchService(settings, store=store, embedder=embedder)  # builds lexical and exact vector indexes
+        service = open_search(settings, store=store, embedder=embedder)  # builds lexical and exact vector indexes
         print(
             f"index build (lexical + {service.vectors.kind} vectors): {time.perf_counter() - started:.1f} s; "
             f"RSS +{rss_mb() - memory_before:.0f} MB; disk: sqlite {settings.database_path.stat().st_size / 1e6:.0f} MB, "

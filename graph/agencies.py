@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.normalize import fold_diacritics
+from vntext.normalize import fold_diacritics
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,11 @@ from functools import lru_cache
 
 from graph.agencies import HA_NOI, Agency, Area, agency_named, area_in_context, local_agency, national_agencies, resolve_issuer
 from graph.indicators import Observation, find_observations
-from ingest.dates import find_dates, parse_date
 from ingest.document import Document, Passage
-from ingest.normalize import fold_diacritics
-from ingest.numbers import DOCUMENT_TYPES, find_document_numbers
-from ingest.segmentation import sentence_spans
+from vntext.dates import find_dates, parse_date
+from vntext.normalize import fold_diacritics
+from vntext.numbers import DOCUMENT_TYPES, find_document_numbers
+from vntext.segmentation import sentence_spans
 
 _TYPE_NAMES = sorted({name for name in DOCUMENT_TYPES.values()}, key=len, reverse=True)
 _CODE_BY_NAME = {fold_diacritics(name).lower(): code for code, name in DOCUMENT_TYPES.items() if "-" not in code}
@@ -75,6 +75,11 @@ class DocumentRef:
     full_number: str | None = None  # "280/QĐ-UBND" when written in full
     date: str | None = None
     subject: str | None = None
+
+    @property
+    def key(self) -> tuple[str, int, int, str]:
+        """Where this reference is written: stable across processes and pickling, unlike id()."""
+        return (self.evidence.document_id, self.evidence.start, self.evidence.end, self.written)
 
     @property
     def identity(self) -> tuple[str, str, str]:
@@ -250,7 +255,7 @@ def _relations(
 
 
 def _itself(document: Document, area: Area) -> DocumentRef:
-    from ingest.numbers import parse_document_number
+    from vntext.numbers import parse_document_number
 
     number = parse_document_number(document.number)
     header = document.text[:800]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from graph.agencies import Area, area_in_context
 from ingest.blocks import iter_lines
 from ingest.document import Document, Passage
-from ingest.normalize import fold_diacritics
+from vntext.normalize import fold_diacritics
 
 
 @dataclass(frozen=True)

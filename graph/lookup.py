@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.errors import NotFoundError, QueryError
 from graph.store import GraphStore
 from graph.uris import entity_kind, local_name, sparql_iri
-from ingest.numbers import find_document_numbers, find_number_references
 from ingest.store import DocumentStore
-from reform.errors import NotFoundError, QueryError
+from vntext.numbers import find_document_numbers, find_number_references
 
 _RELATIONS = [  # (SPARQL path from the document, relation name)
     ("eli:based_on", "based_on"),

@@ -10,7 +10,7 @@ Provenance: each fact has an oa:Annotation whose target is the passage and a Tex
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
@@ -19,8 +19,8 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, QB, RDF, RDFS, SKOS, XSD
 from graph.agencies import Agency, agency_by_key, slugify
 from graph.extract import PLAN_TYPES, DocumentRef, Evidence, Extraction
 from graph.uris import ELI, OA, REFORM, SDMX_ATTRIBUTE, SDMX_DIMENSION, UriMinter
-from ingest.normalize import fold_diacritics
-from ingest.numbers import DOCUMENT_TYPES
+from vntext.normalize import fold_diacritics
+from vntext.numbers import DOCUMENT_TYPES
 
 RELATION_PREDICATES = {
     "based_on": ELI.based_on,
@@ -49,21 +49,31 @@ class DocumentNode:
     written: set[str] = field(default_factory=set)
 
 
-def resolve_documents(extractions: list[Extraction], minter: UriMinter) -> dict[int, DocumentNode]:
-    """id(DocumentRef) -> its DocumentNode, across all extractions."""
+RefKey = tuple[str, int, int, str]  # DocumentRef.key
+
+
+def resolve_documents(extractions: list[Extraction], minter: UriMinter) -> dict[RefKey, DocumentNode]:
+    """DocumentRef.key -> its DocumentNode, across all extractions; every reference gets a node.
+
+    Mentions of one issuer + type + number that state different years are different documents
+    (one node per year); a mention without a year joins the year most mentioned (the latest on a tie).
+    """
     refs = [r for x in extractions for r in ([x.itself] if x.itself else []) + x.references]
     groups: dict[tuple, list[DocumentRef]] = defaultdict(list)
     for ref in refs:
         groups[ref.identity].append(ref)
     _merge_parent_attributions(groups)
-    resolved: dict[int, DocumentNode] = {}
+    resolved: dict[RefKey, DocumentNode] = {}
     for (issuer_key, type_code, number), members in groups.items():
-        years = sorted({r.year for r in members if r.year})
-        for year in years or [None]:
-            chosen = [r for r in members if r.year == year or (r.year is None and len(years) <= 1)]
+        years = Counter(r.year for r in members if r.year)
+        usual = max(years, key=lambda y: (years[y], y)) if years else None
+        by_year: dict[int | None, list[DocumentRef]] = defaultdict(list)
+        for ref in members:
+            by_year[ref.year or usual].append(ref)
+        for year, chosen in by_year.items():
             node = _node(chosen, issuer_key, type_code, number, year, minter)
             for ref in chosen:
-                resolved[id(ref)] = node
+                resolved[ref.key] = node
     return resolved
 
 
@@ -115,7 +125,7 @@ def label(node: DocumentNode) -> str:
 class GraphBuilder:
     """Collects the triples of one source document's named graph."""
 
-    def __init__(self, minter: UriMinter, extraction: Extraction, nodes: dict[int, DocumentNode]) -> None:
+    def __init__(self, minter: UriMinter, extraction: Extraction, nodes: dict[RefKey, DocumentNode]) -> None:
         self.minter, self.extraction, self.nodes = minter, extraction, nodes
         self.triples: list[Triple] = []
         self.document = extraction.document
@@ -127,7 +137,7 @@ class GraphBuilder:
     def build(self) -> list[Triple]:
         self._source()
         for ref in ([self.extraction.itself] if self.extraction.itself else []) + self.extraction.references:
-            node = self.nodes[id(ref)]
+            node = self.nodes[ref.key]
             self._document_node(node)
             if ref is not self.extraction.itself:
                 self.add(self.source, DCTERMS.references, node.uri)
@@ -141,7 +151,7 @@ class GraphBuilder:
         for person in self.extraction.people:
             self._person(person)
         for number, task in enumerate(self.extraction.tasks, start=1):
-            plan = self.nodes[id(self.extraction.itself)].uri
+            plan = self.nodes[self.extraction.itself.key].uri
             uri = URIRef(f"{plan}/task/{number}")
             self.add(uri, RDF.type, REFORM.Task)
             self.add(uri, RDFS.label, Literal(task.text, lang="vi"))
@@ -151,7 +161,7 @@ class GraphBuilder:
         if self.extraction.signer and self.extraction.itself is not None:
             name, position = self.extraction.signer
             signer = self.minter.person(name)
-            document = self.nodes[id(self.extraction.itself)].uri
+            document = self.nodes[self.extraction.itself.key].uri
             self.add(signer, RDF.type, FOAF.Person)
             self.add(signer, FOAF.name, Literal(name))
             self.add(document, REFORM.signer, signer)
@@ -173,7 +183,7 @@ class GraphBuilder:
             self.add(self.source, DCTERMS.date, Literal(d.date, datatype=XSD.date))
         self.add(self.source, DCTERMS.language, Literal(d.language))
         if self.extraction.itself is not None:
-            self.add(self.source, FOAF.primaryTopic, self.nodes[id(self.extraction.itself)].uri)
+            self.add(self.source, FOAF.primaryTopic, self.nodes[self.extraction.itself.key].uri)
         for passage in d.passages:
             uri = self.minter.passage(passage.id)
             self.add(uri, RDF.type, REFORM.Passage)
@@ -183,10 +193,10 @@ class GraphBuilder:
             if passage.path:
                 self.add(uri, REFORM.structuralPath, Literal(passage.path_label, lang="vi"))
             if self.extraction.itself is not None and passage.path and passage.path[-1].startswith("Điều"):
-                part = URIRef(f"{self.nodes[id(self.extraction.itself)].uri}/{slugify(passage.path[-1])}")
+                part = URIRef(f"{self.nodes[self.extraction.itself.key].uri}/{slugify(passage.path[-1])}")
                 self.add(part, RDF.type, ELI.LegalResourceSubdivision)
-                self.add(part, ELI.is_part_of, self.nodes[id(self.extraction.itself)].uri)
-                self.add(self.nodes[id(self.extraction.itself)].uri, ELI.has_part, part)
+                self.add(part, ELI.is_part_of, self.nodes[self.extraction.itself.key].uri)
+                self.add(self.nodes[self.extraction.itself.key].uri, ELI.has_part, part)
                 self.add(part, RDFS.label, Literal(passage.path[-1], lang="vi"))
                 self.add(part, REFORM.passage, uri)
 
@@ -234,7 +244,7 @@ class GraphBuilder:
                 self.add(area, REFORM.within, self.minter.area(agency.area.parent))
 
     def _relation(self, relation) -> None:
-        source, target = self.nodes[id(relation.source)].uri, self.nodes[id(relation.target)].uri
+        source, target = self.nodes[relation.source.key].uri, self.nodes[relation.target.key].uri
         predicate = RELATION_PREDICATES[relation.relation]
         self.add(source, predicate, target)
         evidence = relation.evidence

@@ -13,12 +13,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 import time
 from pathlib import Path
-
-from graph.uris import UriMinter
-from reform.files import file_stamp
 
 KEEP = 3
 CURRENT = "CURRENT"
@@ -63,40 +59,3 @@ def _prune(root: Path, *, keep: str) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
         else:
             leftover.unlink(missing_ok=True)
-
-
-class PublishedGraph:
-    """The newest published graph, opened read-only; `current()` follows new publications."""
-
-    def __init__(self, root: Path, minter: UriMinter) -> None:
-        self.root, self.minter = Path(root), minter
-        self._lock = threading.Lock()
-        self._opened: tuple[Path, object] | None = None
-        self._pointer: tuple[tuple[int, int, int] | None, Path | None] | None = None
-
-    @property
-    def path(self) -> Path | None:
-        """The newest checkpoint: CURRENT is stat'ed on every call (every request) but read only when replaced."""
-        stamp = file_stamp(self.root / CURRENT)
-        known = self._pointer
-        if known is not None and known[0] == stamp:
-            return known[1]
-        path = current(self.root)
-        self._pointer = (stamp, path)
-        return path
-
-    def current(self):
-        """A read-only GraphStore on the newest checkpoint (the same object until a newer one appears)."""
-        from graph.store import GraphStore
-        from reform.errors import StoreError
-
-        path = self.path
-        if path is None:
-            raise StoreError(f"no knowledge graph has been published in {self.root} yet: run 'reform ingest'")
-        opened = self._opened
-        if opened is not None and opened[0] == path:
-            return opened[1]
-        with self._lock:
-            if self._opened is None or self._opened[0] != path:
-                self._opened = (path, GraphStore(path, self.minter, read_only=True))
-            return self._opened[1]

@@ -2,35 +2,25 @@
 
 Queries see the union of all named graphs as their default graph (decided once, here, for the
 CLI and the endpoint alike). A document's graph is replaced by one SPARQL update (DROP GRAPH +
-INSERT DATA), which Oxigraph applies atomically. The index catches up with the document store by
-generation, like the search indexes.
+INSERT DATA), which Oxigraph applies atomically. Readers open the
+newest published checkpoint (`PublishedGraph`); only the writer opens the live store.
 """
 
 from __future__ import annotations
 
 import gc
-import hashlib
-import pickle
-from dataclasses import replace
+import threading
 from pathlib import Path
 
 import pyoxigraph
 from oxrdflib import OxigraphStore
-from rdflib import Dataset, URIRef
+from rdflib import Dataset, URIRef, Variable
 
-from graph.extract import Extraction, extract
-from graph.rdf import GraphBuilder, resolve_documents
-from graph.snapshots import current, publish, snapshot_root
+from core.errors import QueryError, StoreError
+from core.files import file_stamp
+from graph.query_text import in_query_order
+from graph.snapshots import CURRENT, current, publish, snapshot_root
 from graph.uris import PREFIXES, UriMinter
-from ingest.store import DocumentStore
-from reform.errors import QueryError, StoreError
-
-# Bump when extraction or rendering changes: cached extractions and rendered graphs are redone.
-EXTRACTION_VERSION = "2"
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS graph_documents (document_id TEXT PRIMARY KEY, digest TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS graph_extractions (document_id TEXT PRIMARY KEY, signature TEXT NOT NULL, payload BLOB NOT NULL);
-"""
 
 
 class GraphStore:
@@ -95,6 +85,8 @@ class GraphStore:
             result = self.dataset.query(sparql, initNs={prefix: str(ns) for prefix, ns in PREFIXES.items()})
             if result.type == "SELECT":
                 result.bindings  # noqa: B018 -- the property reads the whole generator into a list
+                # Oxigraph sorts SELECT * columns (o, p, s); a reader expects them in the order written.
+                result.vars = [Variable(name) for name in in_query_order([str(v) for v in result.vars], sparql)]
             return result
         except SyntaxError as exc:
             raise QueryError(f"malformed SPARQL: {exc}") from None
@@ -108,98 +100,35 @@ class GraphStore:
         return [g.identifier for g in self.dataset.graphs() if isinstance(g.identifier, URIRef)]
 
 
-class GraphIndex:
-    """Keeps the graph in step with the document store (an ingest hook)."""
+class PublishedGraph:
+    """The newest published graph, opened read-only; `current()` follows new publications."""
 
-    name = "graph"
-
-    def __init__(self, store: DocumentStore, graph: GraphStore) -> None:
-        self.store, self.graph = store, graph
-        store.db.executescript(_SCHEMA)
-
-    def after_ingest(self, store: DocumentStore, report: object) -> None:
-        self.sync()
+    def __init__(self, root: Path, minter: UriMinter) -> None:
+        self.root, self.minter = Path(root), minter
+        self._lock = threading.Lock()
+        self._opened: tuple[Path, object] | None = None
+        self._pointer: tuple[tuple[int, int, int] | None, Path | None] | None = None
 
     @property
-    def up_to_date(self) -> bool:
-        return self.store.get_meta("graph_generation") == f"{self.store.generation}:{EXTRACTION_VERSION}"
+    def path(self) -> Path | None:
+        """The newest checkpoint: CURRENT is stat'ed on every call (every request) but read only when replaced."""
+        stamp = file_stamp(self.root / CURRENT)
+        known = self._pointer
+        if known is not None and known[0] == stamp:
+            return known[1]
+        path = current(self.root)
+        self._pointer = (stamp, path)
+        return path
 
-    def sync(self) -> int:
-        """Bring the graph to the store's generation; returns the number of graphs replaced or dropped.
-
-        Identity is global (a mention elsewhere can give a document node its year), so references are
-        resolved across all documents; but a document's graph is rendered again only when its own
-        extraction changed or one of its references now resolves to another URI. Extractions are
-        cached per document signature, so unchanged documents are not re-read.
-        """
-        if self.up_to_date and self.graph.is_published:
-            return 0
-        extractions = self._extractions()
-        nodes = resolve_documents(extractions, self.graph.minter)
-        # What the bookkeeping says is rendered; a graph missing from the live store (deleted) is redone.
-        known = {
-            document_id: digest if self.graph.has_graph(document_id) else None
-            for document_id, digest in self.store.db.execute("SELECT document_id, digest FROM graph_documents")
-        }
-        changed = 0
-        with self.store.transaction():
-            for extraction in extractions:
-                document_id = extraction.document.id
-                digest = _identity_digest(extraction, nodes)
-                if known.pop(document_id, None) == digest:
-                    continue
-                triples = sorted(
-                    set(GraphBuilder(self.graph.minter, extraction, nodes).build()), key=lambda t: tuple(x.n3() for x in t)
-                )
-                self.graph.replace_graph(document_id, triples)
-                self.store.db.execute("INSERT OR REPLACE INTO graph_documents VALUES (?, ?)", (document_id, digest))
-                changed += 1
-            for removed in known:
-                self.graph.drop_graph(removed)
-                self.store.db.execute("DELETE FROM graph_documents WHERE document_id = ?", (removed,))
-                self.store.db.execute("DELETE FROM graph_extractions WHERE document_id = ?", (removed,))
-                changed += 1
-            # Published before the commit: a crash in between makes the next run redo and publish again,
-            # never leave readers on an older graph than the one recorded as done.
-            if changed or not self.graph.is_published:
-                self.graph.publish(f"g{self.store.generation}")
-            self.store.set_meta("graph_generation", f"{self.store.generation}:{EXTRACTION_VERSION}")
-        return changed
-
-    def _extractions(self) -> list[Extraction]:
-        """Every document's extraction: from the cache when its signature is unchanged."""
-        signatures = self.store.document_signatures()
-        cached = {
-            d: (sig, payload)
-            for d, sig, payload in self.store.db.execute("SELECT document_id, signature, payload FROM graph_extractions")
-        }
-        extractions, fresh = [], []
-        for document_id in sorted(signatures):
-            document = self.store.get_document(document_id)
-            hit = cached.get(document_id)
-            if hit and hit[0] == f"{signatures[document_id]}:{EXTRACTION_VERSION}":
-                extraction = pickle.loads(hit[1])
-                extraction.document = document
-            else:
-                extraction = extract(document)
-                fresh.append(extraction)
-            extractions.append(extraction)
-        with self.store.transaction():
-            for extraction in fresh:
-                document_id = extraction.document.id
-                payload = pickle.dumps(replace(extraction, document=None))
-                self.store.db.execute(
-                    "INSERT OR REPLACE INTO graph_extractions VALUES (?, ?, ?)",
-                    (document_id, f"{signatures[document_id]}:{EXTRACTION_VERSION}", payload),
-                )
-        return extractions
-
-
-def _identity_digest(extraction: Extraction, nodes: dict) -> str:
-    """What a document's graph depends on: its own content and the URIs its references resolve to."""
-    refs = ([extraction.itself] if extraction.itself else []) + extraction.references
-    parts = [extraction.document.id, extraction.document.file_hash, EXTRACTION_VERSION]
-    parts += [
-        f"{ref.written}@{ref.evidence.start}->{nodes[id(ref)].uri}|{nodes[id(ref)].date}|{nodes[id(ref)].subject}" for ref in refs
-    ]
-    return hashlib.sha1("\n".join(parts).encode()).hexdigest()
+    def current(self):
+        """A read-only GraphStore on the newest checkpoint (the same object until a newer one appears)."""
+        path = self.path
+        if path is None:
+            raise StoreError(f"no knowledge graph has been published in {self.root} yet: run 'reform ingest'")
+        opened = self._opened
+        if opened is not None and opened[0] == path:
+            return opened[1]
+        with self._lock:
+            if self._opened is None or self._opened[0] != path:
+                self._opened = (path, GraphStore(path, self.minter, read_only=True))
+            return self._opened[1]

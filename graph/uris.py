@@ -72,6 +72,16 @@ _KINDS = (
 )
 
 
+# The class whose instances `reform entities --type KIND` lists.
+KIND_CLASSES = {
+    "document": ELI.LegalResource,
+    "agency": ORG.Organization,
+    "person": FOAF.Person,
+    "indicator": QB.DataSet,
+    "observation": QB.Observation,
+}
+
+
 def entity_kind(class_iris) -> str:
     """The kind of an entity with these rdf:type IRIs ("entity" when none is known).
 
@@ -148,6 +158,24 @@ class UriMinter:
 
     def graph(self, document_id: str) -> URIRef:
         return self._uri("graph", document_id)
+
+    @property
+    def graph_prefix(self) -> str:
+        """What every source document's named graph IRI starts with."""
+        return f"{self.base}/graph/"
+
+    def page_path(self, uri: str) -> str | None:
+        """The local page of a minted entity ("/id/agency/ubnd-ha-noi"), None for any other IRI.
+
+        >>> UriMinter("http://x").page_path("http://x/id/agency/a"), UriMinter("http://x").page_path("http://y/id/a")
+        ('/id/agency/a', None)
+        """
+        return uri[len(self.base) :] if uri.startswith(f"{self.base}/id/") else None
+
+    def passage_id(self, uri: str) -> str | None:
+        """The passage id of a passage IRI minted by `passage`, else None."""
+        prefix = f"{self.base}/id/passage/"
+        return uri[len(prefix) :] if uri.startswith(prefix) else None
 
     def entity(self, path: str) -> URIRef | None:
         """The URI of `/id/{path}` when the path has the shape of a minted one, else None."""

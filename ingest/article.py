@@ -1,6 +1,6 @@
 """News-article cleanup: strips site boilerplate and lifts title, date, source and author into metadata.
 
-Works on normalized text (see ingest.normalize), line by line, because news sites leave their
+Works on normalized text (see vntext.normalize), line by line, because news sites leave their
 widgets ("Viết bình luận", "Xem thêm tin tức", the "leftcenterrightdel" photo-alignment marker and
 the caption after it) as whole lines when an article is copied or scraped.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.dates import parse_date
-from ingest.normalize import fold_diacritics
+from vntext.dates import parse_date
+from vntext.normalize import fold_diacritics
 
 # Compared after fold_diacritics and stripping trailing punctuation.
 _BOILERPLATE_LINES = frozenset(

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ingest.segmentation import Span, sentence_spans
+from vntext.segmentation import Span, sentence_spans
 
 _ROMAN_HEADING = re.compile(r"^[IVXLC]+\.\s+\S")
 _NUMBERED_HEADING = re.compile(r"^\d{1,2}\.\s+\S")

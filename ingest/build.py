@@ -8,14 +8,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from core.errors import IngestError
 from ingest.article import clean_article
 from ingest.chunking import chunk_article_text, chunk_formal_text
-from ingest.dates import parse_date
-from ingest.document import Document, Passage
+from ingest.document import Document, Passage, passage_id
 from ingest.legal import chunk_legal_text, is_legal_text, parse_legal_header
-from ingest.normalize import fold_diacritics, has_vietnamese_diacritics, normalize_text
 from ingest.readers import reader_for
-from reform.errors import IngestError
+from vntext.dates import parse_date
+from vntext.normalize import fold_diacritics, has_vietnamese_diacritics, normalize_text
 
 # Bump when reading, cleaning or chunking changes: unchanged files are then processed again.
 INGEST_VERSION = "2"
@@ -48,7 +48,7 @@ def build_document(
     chunker = chunk_legal_text if legal else chunk_formal_text if formal else chunk_article_text
     chunks = chunker(text, max_words=max_words, min_words=min_words)
     passages = tuple(
-        Passage(f"{document_id}-p{seq:04d}", document_id, seq, c.start, c.end, text[c.start : c.end], c.heading, c.path)
+        Passage(passage_id(document_id, seq), document_id, seq, c.start, c.end, text[c.start : c.end], c.heading, c.path)
         for seq, c in enumerate(chunks, start=1)
     )
     title = (

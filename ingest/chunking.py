@@ -9,14 +9,13 @@ from __future__ import annotations
 import re
 
 from ingest.blocks import Block, Chunk, iter_lines, pack_blocks, split_blocks
+from ingest.legal import PREAMBLE, RECIPIENTS
 
 _SECTION_START = re.compile(r"^(?:[IVXLC]+\.|Phần\s+[IVXLC\d]+)\s")
 
 
 def chunk_formal_text(text: str, *, max_words: int, min_words: int) -> list[Chunk]:
     """A formal document without articles (plan, report): preamble, sections, then "Nơi nhận"."""
-    from ingest.legal import PREAMBLE, RECIPIENTS
-
     first_section = next((s for s, e in iter_lines(text) if _SECTION_START.match(text[s:e])), len(text))
     recipients = next((s for s, e in iter_lines(text, first_section) if text[s:e].startswith("Nơi nhận")), len(text))
     preamble = pack_blocks(text, split_blocks(text, 0, first_section), max_words=max_words, min_words=min_words)

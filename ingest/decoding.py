@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from reform.errors import IngestError, LegacyEncodingError
+from core.errors import IngestError, LegacyEncodingError
 
 # TCVN3 puts á à ả ã ạ ă â ê ô ơ đ … on these symbols; Unicode Vietnamese never has them inside a word.
 _TCVN3_MARKERS = "¸µ¶·¹¨©ª«¬®§¡¢£¤¥¦»¼½¾Þ×"
@@ -98,7 +98,7 @@ def check_not_legacy_vietnamese(text: str) -> None:
     >>> check_not_legacy_vietnamese("C¸c quyÕt ®Þnh vÒ c¶i c¸ch hµnh chÝnh")
     Traceback (most recent call last):
     ...
-    reform.errors.LegacyEncodingError: text looks TCVN3 (ABC)-encoded ...
+    core.errors.LegacyEncodingError: text looks TCVN3 (ABC)-encoded ...
     """
     words = _WORD.findall(text[:200_000])
     if not words:

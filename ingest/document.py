@@ -13,6 +13,20 @@ from typing import Any
 DOCUMENT_KINDS = ("article", "formal", "legal")  # legal: has articles (Điều); formal: header, no articles
 
 
+def passage_id(document_id: str, seq: int) -> str:
+    """The id of a document's passage number `seq` (stable across re-ingests of the same text)."""
+    return f"{document_id}-p{seq:04d}"
+
+
+def document_id_of(passage_id: str) -> str:
+    """The document a passage id belongs to.
+
+    >>> document_id_of("001_162ac573aecaa869-p0001")
+    '001_162ac573aecaa869'
+    """
+    return passage_id.rsplit("-p", 1)[0]
+
+
 @dataclass(frozen=True)
 class Passage:
     """A retrievable chunk of one document: a contiguous span of its normalized text.

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 
 from ingest.blocks import Block, Chunk, iter_lines, pack_blocks, split_blocks
-from ingest.dates import parse_date
-from ingest.numbers import DOCUMENT_NUMBER
+from vntext.dates import parse_date
+from vntext.numbers import DOCUMENT_NUMBER
 
 _ARTICLE = re.compile(r"^Điều\s+(\d+[a-z]?)\b")
 _CONTAINERS = (

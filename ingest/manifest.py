@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from reform.errors import IngestError
+from core.errors import IngestError
 
 MANIFEST_NAME = "manifest.json"
 _FIELDS = ("title", "source", "date", "topic", "author")

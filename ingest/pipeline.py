@@ -2,9 +2,9 @@
 
 Atomicity: every change of a run is written in one SQLite transaction, so a crash, a kill or an
 error in the store leaves the previous state exactly as it was. A bad *file* is not an error of the
-run: it is recorded with a one-line reason and the run goes on. Derived indexes (graph, vectors)
-are `IngestHook`s called after the commit; they catch up from the store's generation, so a failed
-hook is repaired by the next run.
+run: it is recorded with a one-line reason and the run goes on. Derived indexes (lexical, graph,
+vectors; ingest.derived.DerivedIndex) sync after the commit; a document one of them cannot take in
+is an error of the run (named, with its cause, and a non-zero exit), while everything else is kept.
 """
 
 from __future__ import annotations
@@ -14,16 +14,17 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from tqdm import tqdm
 
+from core.errors import IndexUpdateError, IngestError
+from core.settings import Settings
 from ingest.build import INGEST_VERSION, build_document, document_id_for, file_hash
+from ingest.derived import DerivedIndex, sync_indexes
 from ingest.discover import Found, discover
 from ingest.manifest import load_manifest
 from ingest.store import DocumentStore
-from reform.errors import IngestError
-from reform.settings import Settings
 
 STATUSES = ("added", "updated", "moved", "skipped", "removed", "failed")
 
@@ -46,7 +47,7 @@ class IngestReport:
     outcomes: list[FileOutcome] = field(default_factory=list)
     seconds: float = 0.0
     generation: int = 0
-    warnings: list[str] = field(default_factory=list)
+    index_errors: list[IndexUpdateError] = field(default_factory=list)
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -81,16 +82,8 @@ class IngestReport:
             "failed": [{"path": o.path, "reason": o.reason} for o in self.failed],
             "seconds": round(self.seconds, 3),
             "generation": self.generation,
-            "warnings": self.warnings,
+            "index_errors": [{"index": e.index, "reason": e.cause, "documents": e.failures} for e in self.index_errors],
         }
-
-
-class IngestHook(Protocol):
-    """A derived index kept in step with the store after each committed run."""
-
-    name: str
-
-    def after_ingest(self, store: DocumentStore, report: IngestReport) -> None: ...
 
 
 def ingest_paths(
@@ -99,12 +92,12 @@ def ingest_paths(
     store: DocumentStore,
     settings: Settings,
     prune: bool = False,
-    hooks: Sequence[IngestHook] = (),
+    indexes: Sequence[DerivedIndex] = (),
     progress: bool | None = None,
 ) -> IngestReport:
-    """Ingest files and folders into `store`; see the module docstring for the guarantees."""
+    """Ingest files and folders into `store`, then sync `indexes`; see the module docstring for the guarantees."""
     with store.writer():
-        return _ingest_locked(paths, store=store, settings=settings, prune=prune, hooks=hooks, progress=progress)
+        return _ingest_locked(paths, store=store, settings=settings, prune=prune, indexes=indexes, progress=progress)
 
 
 def _ingest_locked(
@@ -113,7 +106,7 @@ def _ingest_locked(
     store: DocumentStore,
     settings: Settings,
     prune: bool,
-    hooks: Sequence[IngestHook],
+    indexes: Sequence[DerivedIndex],
     progress: bool | None,
 ) -> IngestReport:
     started = time.perf_counter()
@@ -140,11 +133,7 @@ def _ingest_locked(
                     report.outcomes.append(FileOutcome(path, "removed", doc_id))
                     store.log(run, path, "removed")
         report.generation = store.bump_generation() if report.changed else store.generation
-    for hook in hooks:
-        try:
-            hook.after_ingest(store, report)
-        except Exception as exc:  # the store is committed; the index catches up on the next run
-            report.warnings.append(f"{hook.name} index not updated ({exc}); it will catch up on the next ingest")
+    report.index_errors = sync_indexes(indexes)
     report.seconds = time.perf_counter() - started
     return report
 

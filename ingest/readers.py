@@ -12,8 +12,9 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from core.errors import IngestError, UnsupportedFormatError
 from ingest.decoding import check_not_legacy_vietnamese, decode_bytes
-from reform.errors import IngestError, UnsupportedFormatError
+from ingest.html import extract_main_text
 
 
 @dataclass
@@ -33,8 +34,6 @@ def read_plain(data: bytes) -> RawText:
 
 def read_html(data: bytes) -> RawText:
     """Main text of an HTML page: navigation, scripts, share buttons and comment widgets removed."""
-    from ingest.html import extract_main_text
-
     decoded = decode_bytes(data)
     text, hints = extract_main_text(decoded.text)
     if not text.strip():

@@ -16,13 +16,13 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
+from core.errors import NotFoundError, StoreError
 from ingest.document import Document, Passage
-from reform.errors import NotFoundError, StoreError
 
 SCHEMA_VERSION = 1
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS documents (
+_SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY,
     path TEXT NOT NULL UNIQUE,
     title TEXT NOT NULL,
@@ -37,8 +37,8 @@ CREATE TABLE IF NOT EXISTS documents (
     text TEXT NOT NULL,
     metadata TEXT NOT NULL,
     ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
-);
-CREATE TABLE IF NOT EXISTS passages (
+)""",
+    """CREATE TABLE IF NOT EXISTS passages (
     id TEXT PRIMARY KEY,
     document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     seq INTEGER NOT NULL,
@@ -47,16 +47,20 @@ CREATE TABLE IF NOT EXISTS passages (
     heading TEXT,
     path TEXT NOT NULL,
     text TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS passages_by_document ON passages(document_id, seq);
-CREATE TABLE IF NOT EXISTS ingest_log (
+)""",
+    """CREATE INDEX IF NOT EXISTS passages_by_document ON passages(document_id, seq)""",
+    """CREATE TABLE IF NOT EXISTS ingest_log (
     run INTEGER NOT NULL,
     path TEXT NOT NULL,
     status TEXT NOT NULL,
     reason TEXT,
     at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
-);
-"""
+)""",
+    """CREATE TABLE IF NOT EXISTS index_failures (
+    index_name TEXT NOT NULL, document_id TEXT NOT NULL, signature TEXT NOT NULL, reason TEXT NOT NULL,
+    PRIMARY KEY (index_name, document_id)
+)""",
+]
 
 
 class DocumentStore:
@@ -75,7 +79,8 @@ class DocumentStore:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA foreign_keys=ON")
             db.execute("PRAGMA synchronous=NORMAL")
-            db.executescript(_SCHEMA)
+            for statement in _SCHEMA:  # not executescript: it commits whatever transaction is open
+                db.execute(statement)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open the database {self.path}: {exc}") from None
         self._db = db

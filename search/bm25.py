@@ -94,7 +94,7 @@ class BM25Matrix:
         order = candidates[np.lexsort((candidates, -scores[candidates]))]
         return [(self.passage_ids[i], float(scores[i])) for i in order]
 
-    def save(self, path, *, generation: int) -> None:
+    def save(self, path, *, label: int) -> None:
         terms = np.array(list(self.vocabulary), dtype=object).astype(str)
         np.savez(
             path,
@@ -103,7 +103,7 @@ class BM25Matrix:
             indptr=self.indptr,
             indices=self.indices,
             weights=self.weights,
-            generation=np.array(generation),
+            generation=np.array(label),  # what the matrix was built from (LexicalIndex.build)
         )
 
     @classmethod

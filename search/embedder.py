@@ -14,11 +14,12 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.normalize import normalize_text
-from reform.errors import ReformError
+from core.errors import ReformError
+from vntext.normalize import normalize_text
 
 QUERY_PROMPT, PASSAGE_PROMPT = "query", "passage"
 TOKENIZER_FILE = "tokenizer.json"
+ONNX_FILE = Path("onnx") / "query-encoder.onnx"  # the int8 query encoder `reform model install` exports
 MAX_TOKENS = 512
 
 
@@ -61,6 +62,11 @@ class OnnxQueryEncoder:
         return self.session.run(None, {"input_ids": input_ids, "attention_mask": np.ones_like(input_ids)})[0][0]
 
 
+def model_installed(model_dir: Path) -> bool:
+    """Whether a sentence-transformers model directory is there (what `reform model install` makes)."""
+    return (Path(model_dir) / "modules.json").is_file()
+
+
 class Embedder:
     """A local sentence-transformers model with e5's query/passage prompts.
 
@@ -71,7 +77,7 @@ class Embedder:
 
     def __init__(self, model_dir: Path, *, threads: int | None = None, batch_size: int = 32, use_onnx: bool = True) -> None:
         self.model_dir = Path(model_dir)
-        if not (self.model_dir / "modules.json").is_file():
+        if not model_installed(self.model_dir):
             raise ReformError(f"no sentence-transformers model in {self.model_dir}: run 'reform model install'")
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub: the model is local
         self.threads, self.batch_size = threads, batch_size
@@ -96,8 +102,6 @@ class Embedder:
         return self._model
 
     def _onnx_encoder(self) -> OnnxQueryEncoder | None:
-        from search.model.onnx_export import ONNX_FILE
-
         path, tokenizer_file = self.model_dir / ONNX_FILE, self.model_dir / TOKENIZER_FILE
         if not (path.is_file() and tokenizer_file.is_file()):
             return None

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ingest.normalize import normalize_text
-from reform.errors import ReformError
+from core.errors import ReformError
 from search.service import MODES, SearchService
+from vntext.normalize import normalize_text
 
 DEPTH = 10
 

@@ -13,24 +13,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.numbers import NumberReference, find_document_numbers, parse_document_number
+from core.files import write_atomically
+from ingest.derived import FailureLog, ensure_schema
 from ingest.store import DocumentStore
 from search.abbreviations import BUILT_IN, harvest
 from search.bm25 import BM25Matrix
-from search.files import write_atomically
 from search.terms import QueryTerms, index_fields
+from vntext.numbers import NumberReference, find_document_numbers, parse_document_number
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS lexical_tokens (
-    passage_id TEXT PRIMARY KEY, document_id TEXT NOT NULL, exact TEXT NOT NULL, folded TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS lexical_tokens_by_document ON lexical_tokens(document_id);
-CREATE TABLE IF NOT EXISTS lexical_documents (document_id TEXT PRIMARY KEY, signature TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS passage_numbers (passage_id TEXT NOT NULL, document_id TEXT NOT NULL, number_key TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS passage_numbers_by_key ON passage_numbers(number_key);
-CREATE TABLE IF NOT EXISTS abbreviations (abbreviation TEXT NOT NULL, long_form TEXT NOT NULL, document_id TEXT,
-                                          PRIMARY KEY (abbreviation, long_form, document_id));
-"""
+SCHEMA_VERSION = 1
+_TABLES = ("lexical_tokens", "lexical_documents", "passage_numbers", "abbreviations")
+_SCHEMA = (
+    "CREATE TABLE lexical_tokens (passage_id TEXT PRIMARY KEY, document_id TEXT NOT NULL, exact TEXT NOT NULL, folded TEXT NOT NULL)",
+    "CREATE INDEX lexical_tokens_by_document ON lexical_tokens(document_id)",
+    "CREATE TABLE lexical_documents (document_id TEXT PRIMARY KEY, signature TEXT NOT NULL)",
+    "CREATE TABLE passage_numbers (passage_id TEXT NOT NULL, document_id TEXT NOT NULL, number_key TEXT NOT NULL)",
+    "CREATE INDEX passage_numbers_by_key ON passage_numbers(number_key)",
+    "CREATE TABLE abbreviations (abbreviation TEXT NOT NULL, long_form TEXT NOT NULL, document_id TEXT, "
+    "PRIMARY KEY (abbreviation, long_form, document_id))",
+)
 MAX_QUERY_TERMS = 64
 
 
@@ -44,6 +45,7 @@ class LexicalIndex:
     """Token streams and BM25 over the store's passages; `sync` brings it to the store's generation."""
 
     name = "lexical"
+    schema_version = SCHEMA_VERSION
 
     def __init__(self, store: DocumentStore, cache_path: Path | None = None) -> None:
         self.store = store
@@ -51,14 +53,24 @@ class LexicalIndex:
         self._matrix: BM25Matrix | None = None
         self._matrix_generation = -1
         self._abbreviations: tuple[int, dict[str, str]] = (-1, {})
-        store.db.executescript(_SCHEMA)
-
-    def after_ingest(self, store: DocumentStore, report: object) -> None:
-        self.sync()
+        if ensure_schema(store, self.name, SCHEMA_VERSION, _SCHEMA, _TABLES):
+            store.set_meta("lexical_generation", "-1")
 
     @property
     def up_to_date(self) -> bool:
-        return self.indexed_generation == self.store.generation
+        return self.is_current(self.store)
+
+    @staticmethod
+    def is_current(store: DocumentStore) -> bool:
+        """Whether the index reflects the store's generation, read from the bookkeeping alone (cheap)."""
+        return store.get_meta("schema.lexical") == str(SCHEMA_VERSION) and store.get_meta("lexical_generation") == str(
+            store.generation
+        )
+
+    @property
+    def build(self) -> int:
+        """Counts committed updates of the token tables: what the cached BM25 matrix is labelled with."""
+        return int(self.store.get_meta("lexical_build") or 0)
 
     @property
     def indexed_generation(self) -> int:
@@ -66,20 +78,37 @@ class LexicalIndex:
         return int(self.store.get_meta("lexical_generation") or -1)
 
     def sync(self) -> int:
-        """Re-index documents whose signature changed, drop removed ones; returns documents touched."""
+        """Re-index documents whose signature changed, drop removed ones; returns documents touched.
+
+        A document that cannot be tokenized is skipped and reported (IndexUpdateError) after the others commit.
+        """
         if self.up_to_date:
             return 0
-        db = self.store.db
         current = self.store.document_signatures()
-        indexed = dict(db.execute("SELECT document_id, signature FROM lexical_documents").fetchall())
+        indexed = dict(self.store.db.execute("SELECT document_id, signature FROM lexical_documents").fetchall())
+        return self._update(current, indexed)
+
+    def rebuild(self) -> int:
+        """Re-tokenize every document in one transaction (readers see the old tables until it commits)."""
+        return self._update(self.store.document_signatures(), {}, drop_all=True)
+
+    def _update(self, current: dict[str, str], indexed: dict[str, str], *, drop_all: bool = False) -> int:
+        failures = FailureLog(self.store, self.name, current)
         stale = [d for d in indexed if current.get(d) != indexed[d]]
-        fresh = [d for d in current if indexed.get(d) != current[d]]
+        fresh = [d for d in current if indexed.get(d) != current[d] and not failures.is_skipped(d)]
         with self.store.transaction():
+            if drop_all:
+                for table in _TABLES:
+                    self.store.db.execute(f"DELETE FROM {table}")
             for document_id in stale:
                 self._drop(document_id)
             for document_id in fresh:
-                self._add(document_id, current[document_id])
+                with failures.guard(document_id):
+                    self._add(document_id, current[document_id])
+            failures.save()
             self.store.set_meta("lexical_generation", str(self.store.generation))
+            self.store.set_meta("lexical_build", str(self.build + 1))
+        failures.raise_if_new()
         return len(set(stale) | set(fresh))
 
     def _drop(self, document_id: str) -> None:
@@ -87,7 +116,7 @@ class LexicalIndex:
             self.store.db.execute(f"DELETE FROM {table} WHERE document_id = ?", (document_id,))
 
     def _add(self, document_id: str, signature: str) -> None:
-        db = self.store.db
+        """Tokenize first, then insert: a document that fails half-way leaves no rows behind."""
         passages = self.store.passages(document_id)
         rows, numbers = [], []
         for passage in passages:
@@ -95,15 +124,16 @@ class LexicalIndex:
             rows.append((passage.id, document_id, exact, folded))
             keys = {number.key for _, _, number in find_document_numbers(passage.text)}
             numbers += [(passage.id, document_id, key) for key in keys]
+        found = set(harvest(p.text for p in passages))
+        db = self.store.db
         db.executemany("INSERT INTO lexical_tokens(passage_id, document_id, exact, folded) VALUES (?,?,?,?)", rows)
         db.executemany("INSERT INTO passage_numbers VALUES (?,?,?)", numbers)
-        found = set(harvest(p.text for p in passages))
         db.executemany("INSERT OR IGNORE INTO abbreviations VALUES (?,?,?)", [(a, f, document_id) for a, f in found])
         db.execute("INSERT INTO lexical_documents VALUES (?,?)", (document_id, signature))
 
     def abbreviations(self) -> dict[str, str]:
-        """The built-in dictionary plus every definition harvested from the documents (cached per generation)."""
-        generation = self.indexed_generation
+        """The built-in dictionary plus every definition harvested from the documents (cached per build)."""
+        generation = self.build
         if self._abbreviations[0] != generation:
             dictionary = dict(BUILT_IN)
             for abbreviation, long_form in self.store.db.execute("SELECT DISTINCT abbreviation, long_form FROM abbreviations"):
@@ -119,12 +149,12 @@ class LexicalIndex:
         return [LexicalHit(pid, score) for pid, score in self.matrix().search(query, limit=limit)]
 
     def matrix(self) -> BM25Matrix:
-        """The BM25 matrix of the indexed generation: in memory, from the disk cache, or rebuilt.
+        """The BM25 matrix of the committed token tables: in memory, from the disk cache, or rebuilt.
 
-        Reads only what `sync` (the writer's job) committed; the generation label is read before the
+        Reads only what `sync` (the writer's job) committed; the build label is read before the
         rows, so rows are never older than their label (a newer commit in between is rebuilt next time).
         """
-        generation = self.indexed_generation
+        generation = self.build
         if self._matrix is not None and self._matrix_generation == generation:
             return self._matrix
         if self.cache_path.is_file():
@@ -138,7 +168,7 @@ class LexicalIndex:
         return self._matrix
 
     def _save_matrix(self, generation: int) -> None:
-        write_atomically(self.cache_path, lambda tmp: self._matrix.save(tmp, generation=generation))
+        write_atomically(self.cache_path, lambda tmp: self._matrix.save(tmp, label=generation))
 
     def passages_mentioning(self, number_key: str) -> set[str]:
         """Passages that cite exactly this document number (by its folded key)."""

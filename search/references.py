@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 
 from ingest.document import Document, Passage
-from ingest.normalize import fold_diacritics
-from ingest.numbers import find_document_numbers, parse_document_number
+from vntext.normalize import fold_diacritics
+from vntext.numbers import find_document_numbers, parse_document_number
 
 _ARTICLE = re.compile(r"(?:khoan\s+(?P<clause>\d+)\s*,?\s*)?dieu\s+(?P<article>\d+[a-z]?)\b(?P<rest>.*)", re.IGNORECASE)
 _FILLER = {"cua", "so", "theo", "tai", "trong", "ve", "quy", "dinh"}

@@ -1,6 +1,6 @@
 """The search service: one object, opened once, that answers every search (CLI, eval, web).
 
-Ranking: lexical (FTS5 BM25) and vector (FAISS) candidates fused by a weighted sum of normalized
+Ranking: lexical (BM25 over a sparse matrix, search.lexical) and vector (FAISS) candidates fused by a weighted sum of normalized
 scores (search.hybrid); then
 passages of an article the query names ("Điều 5 Quyết định 280/QĐ-UBND") come first, then passages
 mentioning a document number the query contains; exact duplicate passages are collapsed.
@@ -13,17 +13,19 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from core.errors import QueryError
+from core.settings import Settings
 from ingest.document import Document, Passage
-from ingest.normalize import has_vietnamese_diacritics
-from ingest.numbers import find_number_references, parse_document_number
 from ingest.store import DocumentStore
-from reform.errors import QueryError
-from reform.settings import Settings
 from search.abbreviations import expand
+from search.embedder import Embedder, model_installed
 from search.hybrid import normalized, weighted_sum
 from search.lexical import LexicalIndex
 from search.references import article_reference, number_keys, passage_matches_article, resolve_documents
 from search.terms import highlight_spans, query_terms
+from search.vectors import VectorIndex
+from vntext.normalize import has_vietnamese_diacritics
+from vntext.numbers import find_number_references, parse_document_number
 
 MODES = ("hybrid", "lexical", "vector")
 MAX_QUERY_CHARS = 1000
@@ -113,15 +115,9 @@ class SearchService:
         self.embedder = embedder if embedder is not None else (_load_embedder(settings) if load_model else None)
         self.vectors = None
         if self.embedder is not None:
-            from search.vectors import VectorIndex
-
             self.vectors = VectorIndex.from_settings(self.store, self.embedder, settings)
-        # Catch up once, at open, unless an ingest is writing (it brings the indexes up itself).
-        # Searches never write: they follow what the writer committed (see _current_vectors).
-        with self.store.writer_if_free() as writable:
-            if writable:
-                for index in self.hooks:
-                    index.sync()
+        # Searches never write: they follow what the writer committed (see _current_vectors);
+        # library.open_search catches the indexes up first when nobody else is writing.
         self._documents: dict[str, Document] = {}
         self._generation = -1
 
@@ -136,8 +132,8 @@ class SearchService:
         self.close()
 
     @property
-    def hooks(self) -> list:
-        """Ingest hooks that keep this service's indexes in step with the store."""
+    def indexes(self) -> list[LexicalIndex | VectorIndex]:
+        """The derived indexes this service reads (for whoever keeps them in step: library.indexes)."""
         return [self.lexical] + ([self.vectors] if self.vectors is not None else [])
 
     def _current_vectors(self):
@@ -275,9 +271,5 @@ def document_facets(document: Document) -> dict[str, Any]:
     }
 
 
-def _load_embedder(settings: Settings):
-    if not (settings.model_dir / "modules.json").is_file():
-        return None
-    from search.embedder import Embedder
-
-    return Embedder(settings.model_dir)
+def _load_embedder(settings: Settings) -> Embedder | None:
+    return Embedder(settings.model_dir) if model_installed(settings.model_dir) else None

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ingest.normalize import fold_diacritics, normalize_text
-from ingest.segmentation import PROTECTED_SPAN
+from vntext.normalize import fold_diacritics, normalize_text
+from vntext.segmentation import PROTECTED_SPAN
 
 _TOKEN = re.compile(rf"{PROTECTED_SPAN.pattern}|[^\W_]+", re.UNICODE)
 _NON_ALNUM = re.compile(r"[^\w]+|_+")

@@ -18,18 +18,18 @@ from pathlib import Path
 
 import numpy as np
 
+from core.errors import StoreError
+from core.files import file_stamp, write_atomically
+from core.settings import Settings
+from ingest.derived import ensure_schema
 from ingest.document import Passage
 from ingest.store import DocumentStore
-from reform.errors import ReformError
-from reform.files import file_stamp
-from reform.settings import Settings
-from search.files import write_atomically
 
-CACHE_SCHEMA = """
-CREATE TABLE IF NOT EXISTS embeddings (
-    model_id TEXT NOT NULL, text_hash TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model_id, text_hash)
-);
-"""
+SCHEMA_VERSION = 1
+CACHE_SCHEMA = (
+    "CREATE TABLE embeddings (model_id TEXT NOT NULL, text_hash TEXT NOT NULL, vector BLOB NOT NULL, "
+    "PRIMARY KEY (model_id, text_hash))",
+)
 
 
 def passage_hash(passage: Passage) -> str:
@@ -47,6 +47,7 @@ class VectorIndex:
     """FAISS index of passage embeddings with its passage-id mapping."""
 
     name = "vectors"
+    schema_version = SCHEMA_VERSION
 
     def __init__(self, store: DocumentStore, embedder, path: Path, *, ann_threshold: int = 50_000, nprobe: int = 32) -> None:
         import faiss
@@ -54,11 +55,12 @@ class VectorIndex:
         faiss.omp_set_num_threads(1)  # measured: one query is 4x faster on one thread than on two
         self.store, self.embedder, self.path = store, embedder, Path(path)
         self.ann_threshold, self.nprobe = ann_threshold, nprobe
-        store.db.executescript(CACHE_SCHEMA)
+        ensure_schema(store, self.name, SCHEMA_VERSION, CACHE_SCHEMA, ("embeddings",))
         self.index = None
         self.passage_ids: list[str | None] = []  # faiss id -> passage id (None: removed)
         self.hashes: dict[str, str] = {}  # passage id -> text hash
         self.generation = -1
+        self.built_with: str | None = None  # the model that built the file on disk
         self._stamp: tuple[int, int, int] | None = None
         self._load()
 
@@ -89,14 +91,15 @@ class VectorIndex:
         with np.load(self.path, allow_pickle=False) as data:
             meta = json.loads(str(data["meta"]))
             if meta["model_id"] != self.embedder.model_id:
-                raise ReformError(
-                    f"the vector index {self.path} was built with model {meta['model_id']}, not "
-                    f"{self.embedder.model_id}: delete it (or run 'reform reindex') to rebuild with this model"
-                )
+                # Built with another model: not searchable; the next sync (or 'reform reindex') rebuilds it.
+                self.index, self.passage_ids, self.hashes, self.generation = None, [], {}, -1
+                self.built_with = meta["model_id"]
+                return
             self.index = faiss.deserialize_index(data["index"])
             self.passage_ids = [p or None for p in data["passage_ids"].tolist()]
             self.hashes = dict(zip(data["hash_keys"].tolist(), data["hash_values"].tolist(), strict=True))
             self.generation = int(meta["generation"])
+            self.built_with = meta["model_id"]
         self._set_nprobe()
 
     def save(self) -> None:
@@ -119,7 +122,9 @@ class VectorIndex:
                 hash_values=np.array(list(self.hashes.values())),
             ),
         )
-        self._stamp = file_stamp(self.path)
+        self._stamp, self.built_with = file_stamp(self.path), self.embedder.model_id
+        # After the file: a crash in between leaves the bookkeeping behind, and the next catch-up finds the file current.
+        self.store.set_meta("vectors_state", f"{self.generation}:{self.embedder.model_id}")
 
     @property
     def kind(self) -> str:
@@ -130,16 +135,27 @@ class VectorIndex:
         return 0 if self.index is None else int(self.index.ntotal)
 
     # -- updates --------------------------------------------------------------------------------
-    def after_ingest(self, store: DocumentStore, report: object) -> None:
-        self.sync()
-
     @property
     def up_to_date(self) -> bool:
-        return self.generation == self.store.generation
+        return self.generation == self.store.generation and self.index is not None
+
+    @staticmethod
+    def is_current(store: DocumentStore, model_id: str) -> bool:
+        """Whether the saved index reflects the store's generation with this model (bookkeeping only: cheap)."""
+        return (
+            store.get_meta("schema.vectors") == str(SCHEMA_VERSION)
+            and store.get_meta("vectors_state") == f"{store.generation}:{model_id}"
+        )
+
+    def rebuild(self, *, show_progress: bool = False) -> int:
+        """A new index from every passage (embeddings from the cache where the model already made them),
+        saved over the old file in one rename."""
+        self.index, self.passage_ids, self.hashes = None, [], {}
+        return self.sync(show_progress=show_progress)
 
     def sync(self, *, show_progress: bool = False) -> int:
         """Embed new/changed passages, remove deleted ones, save; returns passages embedded or removed."""
-        if self.up_to_date and self.index is not None:
+        if self.up_to_date:
             return 0
         passages = self.store.passages()
         wanted = {p.id: passage_hash(p) for p in passages}
@@ -218,6 +234,11 @@ class VectorIndex:
 
     # -- queries --------------------------------------------------------------------------------
     def search(self, query_vector: np.ndarray, *, limit: int = 100) -> list[VectorHit]:
+        if self.built_with not in (None, self.embedder.model_id):
+            raise StoreError(
+                f"the vector index {self.path} was built with model {self.built_with}, not {self.embedder.model_id}: "
+                "run 'reform reindex'"
+            )
         if self.index is None or self.size == 0:
             return []
         import faiss

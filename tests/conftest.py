@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from core.settings import Settings
 from ingest.pipeline import ingest_paths
 from ingest.store import DocumentStore
-from reform.settings import Settings
+from library.indexes import open_search
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -86,8 +87,6 @@ def embedder(model_dir):
 @pytest.fixture(scope="session")
 def search_service(seed_settings, seed_store, embedder):
     """Hybrid search over the shipped corpus with the real model."""
-    from search.service import SearchService
-
-    service = SearchService(seed_settings, store=seed_store, embedder=embedder)
+    service = open_search(seed_settings, store=seed_store, embedder=embedder)
     yield service
     service.close()

@@ -7,22 +7,24 @@ from pathlib import Path
 
 import pytest
 
-from graph.snapshots import KEEP, PublishedGraph, current, publish
+from core.errors import StoreError
+from graph.snapshots import KEEP, current, publish
+from graph.store import PublishedGraph
 from graph.uris import UriMinter
 from ingest.pipeline import ingest_paths
 from ingest.store import DocumentStore
-from reform.errors import StoreError
-from reform.indexes import index_hooks
+from library.indexes import writable_indexes
 from tests.conftest import CORPUS, make_settings, run_reform
-from web.app import create_app, open_services
+from web.app import create_app
+from web.services import open_services
 
 PLAN = Path(__file__).parent / "data" / "ke_hoach_120_kh_ubnd.txt"
 
 
 def test_an_ingest_while_serving_reaches_search_lookup_and_sparql(tmp_path, model_dir, embedder):
     settings = make_settings(tmp_path / "data", model=str(model_dir))
-    with DocumentStore(settings.database_path) as store, index_hooks(settings, store) as hooks:
-        ingest_paths([CORPUS], store=store, settings=settings, hooks=hooks, progress=False)
+    with DocumentStore(settings.database_path) as store, writable_indexes(settings, store) as indexes:
+        ingest_paths([CORPUS], store=store, settings=settings, indexes=indexes, progress=False)
     services = open_services(settings, embedder=embedder)
     try:
         client = create_app(settings, services=services).test_client()
@@ -51,8 +53,8 @@ def test_an_ingest_while_serving_reaches_search_lookup_and_sparql(tmp_path, mode
 def test_a_second_writer_is_refused_with_a_reason_and_readers_go_on(tmp_path):
     settings = make_settings(tmp_path / "data")
     with DocumentStore(settings.database_path) as store:
-        with index_hooks(settings, store) as hooks:
-            ingest_paths([CORPUS], store=store, settings=settings, hooks=hooks, progress=False)
+        with writable_indexes(settings, store) as indexes:
+            ingest_paths([CORPUS], store=store, settings=settings, indexes=indexes, progress=False)
         with store.writer():
             blocked = run_reform("ingest", str(PLAN), data=settings.data)
             lookup = run_reform("lookup", "280/QĐ-UBND", "--json", data=settings.data)

@@ -4,9 +4,9 @@ import unicodedata
 
 import pytest
 
+from core.errors import IngestError, LegacyEncodingError
 from ingest.decoding import decode_bytes
-from ingest.normalize import TONE_MARKS, normalize_text
-from reform.errors import IngestError, LegacyEncodingError
+from vntext.normalize import TONE_MARKS, normalize_text
 
 SAMPLE = "Ủy ban nhân dân thành phố Hà Nội ban hành Quyết định số 280/QĐ-UBND về cải cách hành chính."
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from reform.errors import ReformError
+from core.errors import ReformError
 from search.evaluate import evaluate, format_table, load_questions
 from tests.conftest import TEST_DATA
 

@@ -5,11 +5,12 @@ import shutil
 
 import pytest
 
-from graph.store import GraphIndex, GraphStore
+from core.errors import QueryError
+from graph.index import GraphIndex
+from graph.store import GraphStore
 from graph.uris import UriMinter
 from ingest.pipeline import ingest_paths
 from ingest.store import DocumentStore
-from reform.errors import QueryError
 from tests.conftest import CORPUS, TEST_DATA, make_settings, run_reform
 
 # Every numbered document of the shipped corpus: number -> (type, issuer, date where the text states it).
@@ -51,7 +52,7 @@ def graph_env(tmp_path_factory):
     store = DocumentStore(settings.database_path).open()
     graph = GraphStore(settings.graph_path, UriMinter())
     index = GraphIndex(store, graph)
-    ingest_paths([folder / "corpus"], store=store, settings=settings, hooks=[index], progress=False)
+    ingest_paths([folder / "corpus"], store=store, settings=settings, indexes=[index], progress=False)
     yield settings, store, graph, index, folder / "corpus"
     graph.close()
     store.close()
@@ -184,7 +185,7 @@ def test_reingest_replaces_exactly_that_documents_graph(graph_env):
         assert {str(g) for g in graph.graphs()} == before
     finally:
         target.write_text(original, encoding="utf-8")
-        ingest_paths([corpus], store=store, settings=settings, hooks=[index], progress=False)
+        ingest_paths([corpus], store=store, settings=settings, indexes=[index], progress=False)
 
 
 def test_malformed_sparql_is_a_query_error(graph_env):

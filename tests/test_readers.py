@@ -6,9 +6,9 @@ import docx
 import pytest
 from pypdf import PdfWriter
 
+from core.errors import IngestError, UnsupportedFormatError
 from ingest.build import build_document
 from ingest.readers import read_docx, read_html, read_pdf, reader_for
-from reform.errors import IngestError, UnsupportedFormatError
 
 ARTICLE_HTML = """<!doctype html><html><head><meta charset="utf-8"><title>Cổng thông tin</title>
 <meta property="og:site_name" content="Cổng giao tiếp điện tử Hà Nội">

@@ -6,11 +6,12 @@ import shutil
 import pytest
 
 from bench.corpora import synthetic_law
+from core.errors import QueryError, ReformError
 from ingest.pipeline import ingest_paths
 from ingest.store import DocumentStore
-from reform.errors import QueryError, ReformError
+from library.indexes import open_search
 from search.lexical import LexicalIndex
-from search.service import SearchFilters, SearchService
+from search.service import SearchFilters
 from search.terms import highlight_spans, query_terms
 from search.vectors import VectorIndex
 from tests.conftest import CORPUS, SEED_FILES, TEST_DATA, make_settings, run_reform
@@ -92,7 +93,7 @@ def test_bad_queries_get_clear_errors(search_service, query, message):
 
 
 def test_without_a_model_search_is_lexical_and_says_so(seed_settings, seed_store):
-    service = SearchService(seed_settings, store=seed_store, load_model=False)
+    service = open_search(seed_settings, store=seed_store, load_model=False)
     response = service.search("Chỉ số SIPAS", k=3, mode="hybrid")
     assert response.results and "lexical only" in response.warnings[0]
 
@@ -112,7 +113,7 @@ def legal_service(tmp_path_factory):
     settings = make_settings(folder / "data")
     store = DocumentStore(settings.database_path).open()
     ingest_paths([folder], store=store, settings=settings, progress=False)
-    service = SearchService(settings, store=store, load_model=False)
+    service = open_search(settings, store=store, load_model=False)
     yield service
     service.close()
     store.close()
@@ -141,7 +142,7 @@ def test_reingest_updates_lexical_and_vector_indexes_incrementally(tmp_path, emb
     settings = make_settings(tmp_path / "data")
     with DocumentStore(settings.database_path) as store:
         lexical, vectors = LexicalIndex(store), VectorIndex(store, embedder, settings.vectors_path)
-        ingest_paths([corpus], store=store, settings=settings, hooks=[lexical, vectors], progress=False)
+        ingest_paths([corpus], store=store, settings=settings, indexes=[lexical, vectors], progress=False)
         size = vectors.size
         changed = corpus / SEED_FILES[2].name
         changed.write_text(
@@ -149,12 +150,14 @@ def test_reingest_updates_lexical_and_vector_indexes_incrementally(tmp_path, emb
             + "\nThành phố thí điểm trợ lý ảo giải đáp thủ tục hành chính cho người cao tuổi.\n",
             encoding="utf-8",
         )
-        ingest_paths([corpus], store=store, settings=settings, hooks=[lexical, vectors], progress=False)
-        assert vectors.size == size + 1 - 0 or vectors.size == size  # the new line joins or adds a passage
-        service = SearchService(settings, store=store, embedder=embedder)
+        ingest_paths([corpus], store=store, settings=settings, indexes=[lexical, vectors], progress=False)
+        changed_passages = [p for p in store.passages() if "trợ lý ảo" in p.text]
+        assert len(changed_passages) == 1 and changed_passages[0].id in vectors.hashes  # embedded, whether joined or new
+        assert vectors.size == len(store.passages()) and vectors.size in (size, size + 1)
+        service = open_search(settings, store=store, embedder=embedder)
         assert "trợ lý ảo" in service.search("trợ lý ảo cho người cao tuổi", k=1).results[0].passage.text
         (corpus / SEED_FILES[0].name).unlink()
-        ingest_paths([corpus], store=store, settings=settings, prune=True, hooks=[lexical, vectors], progress=False)
+        ingest_paths([corpus], store=store, settings=settings, prune=True, indexes=[lexical, vectors], progress=False)
         ids = {r.document.id for r in service.search("PARINDEX năm 2022 xếp thứ 3/63", k=20).results}
         assert SEED_FILES[0].stem not in ids
         assert vectors.size == len(store.passages())
@@ -168,27 +171,31 @@ def test_only_changed_passages_are_embedded_again(tmp_path, embedder):
     settings = make_settings(tmp_path / "data")
     with DocumentStore(settings.database_path) as store:
         vectors = VectorIndex(store, embedder, settings.vectors_path)
-        ingest_paths([corpus], store=store, settings=settings, hooks=[vectors], progress=False)
+        ingest_paths([corpus], store=store, settings=settings, indexes=[vectors], progress=False)
         changed = corpus / SEED_FILES[4].name
         changed.write_text(changed.read_text(encoding="utf-8").replace("1.922 thủ tục", "1.923 thủ tục"), encoding="utf-8")
         calls = []
         original = embedder.encode_passages
         embedder.encode_passages = lambda texts, **kw: calls.append(len(texts)) or original(texts, **kw)
         try:
-            ingest_paths([corpus], store=store, settings=settings, hooks=[vectors], progress=False)
+            ingest_paths([corpus], store=store, settings=settings, indexes=[vectors], progress=False)
         finally:
             del embedder.encode_passages
         assert calls == [1]
 
 
-def test_index_built_with_another_model_is_refused(tmp_path, embedder, seed_store):
+def test_index_built_with_another_model_is_refused_until_rebuilt(tmp_path, embedder, seed_store):
     path = tmp_path / "vectors.npz"
     VectorIndex(seed_store, embedder, path).sync()
     original = embedder.model_id
     embedder.model_id = "another-model@000000000000"
     try:
-        with pytest.raises(ReformError, match="was built with model"):
-            VectorIndex(seed_store, embedder, path)
+        other = VectorIndex(seed_store, embedder, path)
+        assert not other.up_to_date
+        with pytest.raises(ReformError, match="was built with model .* run 'reform reindex'"):
+            other.search(embedder.encode_queries(["cải cách hành chính"])[0])
+        other.rebuild()
+        assert VectorIndex(seed_store, embedder, path).built_with == "another-model@000000000000"
     finally:
         embedder.model_id = original
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ingest.segmentation import sentence_spans, word_tokens
+from vntext.segmentation import sentence_spans, word_tokens
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,8 @@ import pytest
 from ingest.pipeline import ingest_paths
 from ingest.store import DocumentStore
 from tests.conftest import CORPUS, make_settings
-from web.app import create_app, open_services
+from web.app import create_app
+from web.services import open_services
 
 HEAVY = "SELECT (COUNT(*) AS ?c) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
@@ -260,7 +261,7 @@ def test_sparql_workers_cannot_reach_the_network(client):
     import http.server
     import threading
 
-    from reform.errors import QueryError
+    from core.errors import QueryError
     from web.sparql_runner import SparqlRunner
 
     requests: list[str] = []

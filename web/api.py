@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from reform.errors import QueryError
+from core.errors import QueryError
+from graph.lookup import close_matches, lookup_number
 from search.service import MAX_K, SearchFilters
 from web.answers import answer_cards
-from web.app import services
 from web.entities import describe_entity, entity_uri
+from web.openapi import OPENAPI
+from web.services import services
 
 api = Blueprint("api", __name__)
 
@@ -31,8 +33,6 @@ def search():
 
 @api.get("/lookup")
 def lookup():
-    from graph.lookup import close_matches, lookup_number
-
     number = request.args.get("number", "")
     svc = services()
     found = lookup_number(svc.graph, svc.store, number)
@@ -61,8 +61,6 @@ def entity(path: str):
 
 @api.get("/openapi.json")
 def openapi():
-    from web.openapi import OPENAPI
-
     return jsonify(OPENAPI)
 
 

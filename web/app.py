@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from flask import Flask, jsonify, render_template, request
 
-from flask import Flask, jsonify, request
-
-from graph.snapshots import PublishedGraph
-from graph.store import GraphStore
-from ingest.store import DocumentStore
-from reform.errors import NotFoundError, QueryError, ReformError
-from reform.indexes import published_graph
-from reform.settings import Settings
-from search.service import SearchService
-from web.sparql_runner import SparqlRunner
+from core.errors import NotFoundError, QueryError, ReformError
+from core.settings import Settings
+from web.api import api
+from web.services import Services, open_services
+from web.sparql import sparql
+from web.ui import ui
 
 MAX_REQUEST_BYTES = 64 * 1024
 CONTENT_SECURITY_POLICY = (
@@ -22,46 +18,8 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
-@dataclass
-class Services:
-    """Everything a request needs, opened once: store, search, the published graph, SPARQL workers.
-
-    The server only reads: an ingest may run beside it and publish a new graph, which the next
-    request picks up (graph.snapshots); the search indexes follow the store's generation.
-    """
-
-    settings: Settings
-    store: DocumentStore
-    search: SearchService
-    published: PublishedGraph
-    sparql: SparqlRunner
-
-    @property
-    def graph(self) -> GraphStore:
-        """The newest published graph (read-only)."""
-        return self.published.current()
-
-    def close(self) -> None:
-        self.sparql.close()
-        self.search.close()
-        self.store.close()
-
-
-def open_services(settings: Settings, *, embedder=None, load_model: bool = True) -> Services:
-    store = DocumentStore(settings.database_path).open()
-    published = published_graph(settings, store)
-    published.current()  # nothing published and an ingest still running: say so now, not per request
-    search = SearchService(settings, store=store, embedder=embedder, load_model=load_model)
-    sparql = SparqlRunner(lambda: published.path, timeout=settings.sparql_timeout, max_rows=settings.sparql_max_rows)
-    return Services(settings, store, search, published, sparql)
-
-
 def create_app(settings: Settings | None = None, *, services: Services | None = None) -> Flask:
     """The Flask app: UI, JSON API and SPARQL endpoint blueprints over shared services."""
-    from web.api import api
-    from web.sparql import sparql
-    from web.ui import ui
-
     settings = settings or Settings.from_env()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
@@ -82,12 +40,6 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     return app
 
 
-def services() -> Services:
-    from flask import current_app
-
-    return current_app.extensions["reform"]
-
-
 def _security_headers(response):
     response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -102,6 +54,4 @@ def _error(status: int, message: str):
         response = jsonify({"error": message, "status": status})
         response.status_code = status
         return response
-    from flask import render_template
-
     return render_template("error.html", status=status, message=message), status

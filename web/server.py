@@ -7,7 +7,7 @@ a SPARQL query waiting on its worker process holds a thread without using the CP
 only queue on the GIL and stretch the tail. Measured with 20 clients for 30 s, search p95: 2
 threads 144–148 ms, 4 threads 117 ms, 8 threads 143–152 ms (20 s runs; re-measured after search
 got cheaper: 4 threads 113 ms, 8 threads 118–136 ms). The server only reads
-(reform.indexes), so workers share the data directory; each opens its own services after the fork
+(library.indexes), so workers share the data directory; each opens its own services after the fork
 (ONNX Runtime and the SPARQL worker pool do not survive a fork).
 """
 
@@ -22,8 +22,11 @@ from concurrent.futures import ProcessPoolExecutor
 
 from gunicorn.app.base import BaseApplication
 
-from reform.errors import ReformError
-from reform.settings import Settings
+from core.errors import ReformError
+from core.settings import Settings
+from ingest.store import DocumentStore
+from library.indexes import published_graph
+from web.app import create_app
 
 MAX_WORKERS = 4  # each worker holds the query encoder and indexes (~0.8 GB resident)
 
@@ -63,8 +66,6 @@ class ReformServer(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self) -> Callable:
-        from web.app import create_app
-
         app = create_app(self.settings)
         # The model, indexes and graph are millions of long-lived objects: left to the cyclic GC,
         # every full collection walks them all, a pause for whichever requests are running.
@@ -111,8 +112,5 @@ def ensure_port_free(host: str, port: int) -> None:
 
 def prepare(settings: Settings) -> None:
     """Bring the graph up to date and make sure there is a published one to serve."""
-    from ingest.store import DocumentStore
-    from reform.indexes import published_graph
-
     with DocumentStore(settings.database_path) as store:
         published_graph(settings, store).current()

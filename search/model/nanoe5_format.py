@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from reform.errors import ReformError
+from core.errors import ReformError
 
 MAGIC = b"E5S1"
 _Q4_BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (16,))])

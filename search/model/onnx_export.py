@@ -16,17 +16,15 @@ from pathlib import Path
 
 import numpy as np
 
-from reform.errors import ReformError
+from core.errors import ReformError
+from search.embedder import ONNX_FILE, TOKENIZER_FILE, Embedder, OnnxQueryEncoder
 
-ONNX_FILE = Path("onnx") / "query-encoder.onnx"
 MIN_COSINE = 0.99  # int8 weights; fp32 exports agree to 0.9999
 
 
 def export_query_encoder(model_dir: Path, sentences: list[str]) -> float:
     """Write model_dir/onnx/query-encoder.onnx; returns the min cosine to sentence-transformers."""
-    import torch
-
-    from search.embedder import TOKENIZER_FILE, Embedder, OnnxQueryEncoder
+    import torch  # only `reform model install` exports: torch stays out of every other process
 
     embedder = Embedder(model_dir, use_onnx=False)
     wrapper = pooled_encoder(embedder.model[0].auto_model).eval()

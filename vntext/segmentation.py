@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.numbers import PARTY_NUMBER, STATE_NUMBER
+from vntext.numbers import PARTY_NUMBER, STATE_NUMBER
 
 PROTECTED_SPAN = re.compile(
     rf"(?<![\w/])(?:{PARTY_NUMBER}|{STATE_NUMBER})(?![\w/])"  # 280/QĐ-UBND, 15-NQ/TW

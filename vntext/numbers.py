@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.normalize import fold_diacritics
+from vntext.normalize import fold_diacritics
 
 # Type codes (ký hiệu loại văn bản) -> full Vietnamese name. Keys are folded (upper-case, no marks).
 DOCUMENT_TYPES: dict[str, str] = {

@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from reform.errors import ConfigError
+from core.errors import ConfigError
 
 ENV_PREFIX = "REFORM_"
 
