@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup browser run test lint bench clean
+.PHONY: setup browser run test test-fast lint bench clean
 
 setup: $(VENV)/.installed
 
@@ -31,9 +31,16 @@ test: setup browser
 	@$(BIN)/python -m pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests"; exit 0; fi; exit $$status
 
+# The tests that need neither the model nor a browser nor subprocesses and servers: offline, well under a minute.
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not model and not browser and not slow"
+
+# Style, the import floors (import-linter contracts in pyproject.toml) and types (mypy over the packages).
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 bench: setup
 	$(BIN)/python bench/ingest.py

@@ -53,3 +53,13 @@ class IndexUpdateError(ReformError):
         if not self.failures:
             return [f"{self.index} index not updated: {self.cause}"]
         return [f"{self.index} index skipped document {doc}: {reason}" for doc, reason in self.failures.items()]
+
+
+def one_line(message: str, *, limit: int = 500) -> str:
+    """A reason fit for one line of a summary: whitespace runs (newlines too) collapsed, long text cut.
+
+    >>> one_line("cannot be parsed:\\n  bad  header")
+    'cannot be parsed: bad header'
+    """
+    text = " ".join(message.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

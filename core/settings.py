@@ -1,10 +1,15 @@
-"""Settings: declared once as a list of `Setting`s, read from `REFORM_*` environment variables."""
+"""Settings: declared once, as the fields of `Settings`, read from `REFORM_*` environment variables.
+
+Each field carries its help text and parser (`setting(...)`); `SETTINGS` lists them for `reform
+--help` and the README. An environment variable with the prefix that names no setting is an error,
+not a silent no-op: a typo such as REFORM_SPARQL_TIMOUT=30 would otherwise be ignored.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -41,82 +46,71 @@ def _positive_float(raw: str) -> float:
     return value
 
 
-SETTINGS: list[Setting] = [
-    Setting("data", "./data", "Data directory: the SQLite database, vector index, graph store and model.", str),
-    Setting(
-        "model",
-        "",
-        "Sentence-transformers model directory; default DATA/models/multilingual-e5-small ('reform model install').",
-        str,
-    ),
-    Setting("base_uri", "http://127.0.0.1:8000", "Base of every URI the knowledge graph mints (/id/document/…).", str),
-    Setting(
-        "ann_threshold",
-        50_000,
-        "Passages above which the vector index is approximate (FAISS IVF-Flat) instead of exact.",
-        _positive_int,
-    ),
-    Setting("ann_nprobe", 32, "IVF lists searched per query (recall against speed; see README benchmarks).", _positive_int),
-    Setting(
-        "sparql_timeout", 10.0, "Seconds a SPARQL query may run before it is stopped (the worker is killed).", _positive_float
-    ),
-    Setting(
-        "sparql_max_rows", 10_000, "Most results a SPARQL query returns; more are cut and reported as truncated.", _positive_int
-    ),
-    Setting(
-        "max_file_mb",
-        50.0,
-        "Largest input file ingest accepts, in megabytes; larger files are rejected with a reason.",
-        _positive_float,
-    ),
-    Setting(
-        "passage_max_words",
-        200,
-        "Upper bound on the words in one passage; longer blocks are split at sentence boundaries.",
-        _positive_int,
-    ),
-    Setting(
-        "passage_min_words",
-        40,
-        "Passages shorter than this are merged with their neighbours in the same section.",
-        _positive_int,
-    ),
-]
+def setting(default: Any, help: str, parse: Callable[[str], Any] = str) -> Any:
+    """A field of `Settings` with what the CLI's help and the environment reader need to know."""
+    return field(default=default, metadata={"help": help, "parse": parse})
 
 
 @dataclass(frozen=True)
 class Settings:
     """Resolved configuration. Build with `Settings.from_env()`; override fields with `replace`."""
 
-    data: Path = Path("./data")
-    model: str = ""
-    base_uri: str = "http://127.0.0.1:8000"
-    ann_threshold: int = 50_000
-    sparql_timeout: float = 10.0
-    sparql_max_rows: int = 10_000
-    ann_nprobe: int = 32
-    max_file_mb: float = 50.0
-    passage_max_words: int = 200
-    passage_min_words: int = 40
+    data: Path = setting(Path("./data"), "Data directory: the SQLite database, vector index, graph store and model.", Path)
+    model: str = setting(
+        "", "Sentence-transformers model directory; default DATA/models/multilingual-e5-small ('reform model install')."
+    )
+    base_uri: str = setting("http://127.0.0.1:8000", "Base of every URI the knowledge graph mints (/id/document/…).")
+    ann_threshold: int = setting(
+        50_000, "Passages above which the vector index is approximate (FAISS IVF-Flat) instead of exact.", _positive_int
+    )
+    ann_nprobe: int = setting(32, "IVF lists searched per query (recall against speed; see README benchmarks).", _positive_int)
+    sparql_timeout: float = setting(
+        10.0, "Seconds a SPARQL query may run before it is stopped (the worker is killed).", _positive_float
+    )
+    sparql_max_rows: int = setting(
+        10_000, "Most results a SPARQL query returns; more are cut and reported as truncated.", _positive_int
+    )
+    sparql_max_memory_mb: int = setting(
+        1024, "Memory one SPARQL query worker may allocate, in megabytes; a query that needs more is stopped.", _positive_int
+    )
+    max_file_mb: float = setting(
+        50.0, "Largest input file ingest accepts, in megabytes; larger files are rejected with a reason.", _positive_float
+    )
+    passage_max_words: int = setting(
+        200, "Upper bound on the words in one passage; longer blocks are split at sentence boundaries.", _positive_int
+    )
+    passage_min_words: int = setting(
+        40, "Passages shorter than this are merged with their neighbours in the same section.", _positive_int
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
-        """Read every declared setting from `environ` (default: os.environ); keyword overrides win."""
+        """Read every declared setting from `environ` (default: os.environ); keyword overrides win.
+
+        Raises ConfigError for a value a setting cannot parse and for a REFORM_* variable that
+        names no setting.
+        """
         environ = os.environ if environ is None else environ
+        declared = {s.env_var: s for s in SETTINGS}
+        unknown = sorted(key for key in environ if key.startswith(ENV_PREFIX) and key not in declared)
+        if unknown:
+            raise ConfigError(f"{', '.join(unknown)}: no such setting (known: {', '.join(sorted(declared))})")
         values: dict[str, Any] = {}
-        for setting in SETTINGS:
-            raw = environ.get(setting.env_var)
+        for env_var, declared_setting in declared.items():
+            raw = environ.get(env_var)
             if raw is None or raw == "":
-                values[setting.name] = setting.default
                 continue
             try:
-                values[setting.name] = setting.parse(raw)
+                values[declared_setting.name] = declared_setting.parse(raw)
             except ValueError as exc:
-                raise ConfigError(f"{setting.env_var}={raw!r} is not valid: {exc}") from None
+                raise ConfigError(f"{env_var}={raw!r} is not valid: {exc}") from None
+        unknown_overrides = set(overrides) - {s.name for s in SETTINGS}
+        if unknown_overrides:
+            raise ConfigError(f"no such setting: {', '.join(sorted(unknown_overrides))}")
         values.update({k: v for k, v in overrides.items() if v is not None})
-        values["data"] = Path(values["data"]).expanduser()
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in values.items() if k in known})
+        if "data" in values:
+            values["data"] = Path(values["data"]).expanduser()
+        return cls(**values)
 
     @property
     def database_path(self) -> Path:
@@ -134,3 +128,8 @@ class Settings:
     def model_dir(self) -> Path:
         """REFORM_MODEL if set, else the directory `reform model install` writes."""
         return Path(self.model).expanduser() if self.model else self.data / "models" / "multilingual-e5-small"
+
+
+SETTINGS: list[Setting] = [
+    Setting(f.name, f.default, f.metadata["help"], f.metadata["parse"]) for f in fields(Settings) if "help" in f.metadata
+]

@@ -1,1 +1,1 @@
-"""graph package (built by a later issue)."""
+"""The knowledge graph: entities and relations extracted from documents, with provenance, in Oxigraph."""

@@ -36,8 +36,8 @@ class GraphStore:
                 # Writes go to Oxigraph's own SPARQL engine: rdflib's update() would first build its Python
                 # algebra for the INSERT DATA block, quadratic in its size (measured 9 s for 2,000 triples).
                 self.oxigraph = pyoxigraph.Store(str(self.path))
-        except OSError as exc:
-            raise StoreError(f"cannot open the graph store {self.path}: {exc}") from None
+        except Exception as exc:  # OSError, or RocksDB's own errors for damaged files ("Corruption: …")
+            raise StoreError(f"cannot open the graph store {self.path} ({exc}): run 'reform reindex' to rebuild it") from None
         self.dataset = Dataset(store=OxigraphStore(store=self.oxigraph), default_union=True)
         for prefix, namespace in PREFIXES.items():
             self.dataset.bind(prefix, namespace)

@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import IngestError
+from core.files import stored_path
 from ingest.article import clean_article
 from ingest.chunking import chunk_article_text, chunk_formal_text
 from ingest.document import Document, Passage, passage_id
 from ingest.legal import chunk_legal_text, is_legal_text, parse_legal_header
 from ingest.readers import reader_for
-from vntext.dates import parse_date
+from vntext.dates import iso_date, parse_date
 from vntext.normalize import fold_diacritics, has_vietnamese_diacritics, normalize_text
 
 # Bump when reading, cleaning or chunking changes: unchanged files are then processed again.
@@ -59,14 +60,14 @@ def build_document(
         or _first_words(text)
     )
     date = manifest.get("date") or (header.date if header else None) or cleaned.date or _hint_date(raw.hints.get("date"))
-    metadata: dict[str, Any] = {"format": raw.format, "encoding": raw.encoding, "file_name": path.name}
+    metadata: dict[str, Any] = {"format": raw.format, "encoding": raw.encoding, "file_name": stored_path(path.name)}
     if manifest.get("topic"):
         metadata["topic"] = manifest["topic"]
     if cleaned.captions:
         metadata["captions"] = cleaned.captions
     return Document(
         id=document_id,
-        path=str(path),
+        path=stored_path(path),
         title=normalize_text(title),
         text=text,
         file_hash=file_hash(data),
@@ -98,5 +99,5 @@ def _first_words(text: str, limit: int = 14) -> str:
 def _hint_date(value: str | None) -> str | None:
     if not value:
         return None
-    iso = re.match(r"(\d{4})-(\d{2})-(\d{2})", value)
-    return "-".join(iso.groups()) if iso else parse_date(value)
+    iso = re.match(r"\d{4}-\d{2}-\d{2}", value)  # page metadata: "2023-04-07T08:00:00+07:00"
+    return iso_date(iso.group(0)) if iso else parse_date(value)

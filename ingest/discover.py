@@ -44,7 +44,12 @@ def discover(paths: list[Path]) -> tuple[list[Found], list[Path]]:
 def _walk(root: Path) -> list[Found]:
     items: list[Found] = []
     seen_dirs: set[str] = set()
-    for directory, subdirs, files in os.walk(root, followlinks=True, onerror=None):
+
+    def unreadable(error: OSError) -> None:  # a folder we may not list is a failure to report, not a silent skip
+        where = Path(error.filename) if error.filename else root
+        items.append(Found(where.absolute(), f"cannot read this folder: {error.strerror or error}"))
+
+    for directory, subdirs, files in os.walk(root, followlinks=True, onerror=unreadable):
         real = os.path.realpath(directory)
         if real in seen_dirs:  # a symlink loop or a second link to a folder already walked
             subdirs[:] = []

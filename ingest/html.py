@@ -67,7 +67,7 @@ def extract_main_text(html: str) -> tuple[str, dict[str, str]]:
     for tag in soup.find_all(True):
         if tag.decomposed or tag.name in ("html", "body", "article", "main"):
             continue
-        marker = " ".join(tag.get("class") or []) + " " + (tag.get("id") or "")
+        marker = " ".join(tag.get("class") or []) + " " + str(tag.get("id") or "")
         if marker.strip() and _DROP_HINT.search(marker):
             tag.decompose()
     root = soup.find("article") or soup.find("main") or _densest_element(soup) or soup.body or soup
@@ -89,9 +89,10 @@ def _meta_hints(soup: BeautifulSoup) -> dict[str, str]:
         "date": "date",
     }
     for meta in soup.find_all("meta"):
-        key = (meta.get("property") or meta.get("name") or "").lower()
-        if key in wanted and meta.get("content") and wanted[key] not in hints:
-            hints[wanted[key]] = meta["content"].strip()
+        key = str(meta.get("property") or meta.get("name") or "").lower()
+        content = str(meta.get("content") or "").strip()
+        if key in wanted and content and wanted[key] not in hints:
+            hints[wanted[key]] = content
     if "title" not in hints and soup.title and soup.title.string:
         hints["title"] = soup.title.string.strip()
     return hints

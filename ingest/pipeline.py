@@ -18,12 +18,13 @@ from typing import Any
 
 from tqdm import tqdm
 
-from core.errors import IndexUpdateError, IngestError
+from core.errors import IndexUpdateError, IngestError, one_line
+from core.files import filesystem_path, stored_path
 from core.settings import Settings
 from ingest.build import INGEST_VERSION, build_document, document_id_for, file_hash
 from ingest.derived import DerivedIndex, sync_indexes
 from ingest.discover import Found, discover
-from ingest.manifest import load_manifest
+from ingest.manifest import Manifest, load_manifest
 from ingest.store import DocumentStore
 
 STATUSES = ("added", "updated", "moved", "skipped", "removed", "failed")
@@ -115,20 +116,27 @@ def _ingest_locked(
     with store.transaction():
         run = store.next_run_number()
         known = store.fingerprints()
+        manifests_reported: set[Path] = set()
         taken_ids = {doc_id: path for path, (doc_id, _, _) in known.items()}
         seen: set[str] = set()
-        manifests: dict[Path, dict[Path, dict[str, Any]]] = {}
+        manifests: dict[Path, Manifest] = {}
         for item in tqdm(found, desc="ingest", unit="file", disable=None if progress is None else not progress):
-            outcome = _ingest_one(item, store, settings, known, taken_ids, manifests)
+            manifest = _manifest_for(item.path, manifests)
+            if manifest.problems and manifest.path.parent not in manifests_reported:
+                manifests_reported.add(manifest.path.parent)
+                problems = FileOutcome(stored_path(manifest.path), "failed", reason=one_line("; ".join(manifest.problems)))
+                report.outcomes.append(problems)
+                store.log(run, problems.path, problems.status, problems.reason)
+            outcome = _ingest_one(item, store, settings, known, taken_ids, manifest)
             seen.add(outcome.path)
             report.outcomes.append(outcome)
             store.log(run, outcome.path, outcome.status, outcome.reason)
         if prune:
             moved = {o.document_id for o in report.outcomes if o.status == "moved"}
             for path, (doc_id, _, _) in known.items():
-                if doc_id in moved or path in seen or Path(path).exists():
+                if doc_id in moved or path in seen or filesystem_path(path).exists():
                     continue
-                if _is_under(Path(path), roots, paths):
+                if _is_under(filesystem_path(path), roots, paths):
                     store.delete_document(doc_id)
                     report.outcomes.append(FileOutcome(path, "removed", doc_id))
                     store.log(run, path, "removed")
@@ -144,11 +152,11 @@ def _ingest_one(
     settings: Settings,
     known: dict[str, tuple[str, str, str]],
     taken_ids: dict[str, str],
-    manifests: dict[Path, dict[Path, dict[str, Any]]],
+    manifest: Manifest,
 ) -> FileOutcome:
-    path = str(item.path)
+    path = stored_path(item.path)
     if item.problem:
-        return FileOutcome(path, "failed", reason=item.problem)
+        return FileOutcome(path, "failed", reason=one_line(item.problem))
     try:
         data = _read_bounded(item.path, settings.max_file_mb)
         digest = file_hash(data)
@@ -162,21 +170,20 @@ def _ingest_one(
             taken_ids[doc_id] = path
             return FileOutcome(path, "moved", doc_id, reason=f"from {moved_from}")
         doc_id = previous[0] if previous else _unique_id(item.path, taken_ids)
-        manifest = _manifest_for(item.path, manifests)
         document = build_document(
             item.path,
             data,
             document_id=doc_id,
-            manifest=manifest,
+            manifest=manifest.entries.get(item.path, {}),
             max_words=settings.passage_max_words,
             min_words=settings.passage_min_words,
         )
     except IngestError as exc:
-        return FileOutcome(path, "failed", reason=str(exc))
+        return FileOutcome(path, "failed", reason=one_line(str(exc)))
     except OSError as exc:
-        return FileOutcome(path, "failed", reason=exc.strerror or str(exc))
+        return FileOutcome(path, "failed", reason=one_line(exc.strerror or str(exc)))
     except Exception as exc:  # a reader library choking on malformed input must not stop the run
-        return FileOutcome(path, "failed", reason=f"cannot be parsed ({type(exc).__name__}: {exc})")
+        return FileOutcome(path, "failed", reason=one_line(f"cannot be parsed ({type(exc).__name__}: {exc})"))
     store.put_document(document, ingest_version=INGEST_VERSION)
     taken_ids[doc_id] = path
     return FileOutcome(path, "updated" if previous else "added", doc_id, passages=len(document.passages))
@@ -194,23 +201,23 @@ def _read_bounded(path: Path, max_mb: float) -> bytes:
 def _moved_from(digest: str, known: dict[str, tuple[str, str, str]]) -> str | None:
     """An indexed path with the same content that no longer exists: the file was moved or renamed."""
     for old_path, (_, old_digest, version) in known.items():
-        if old_digest == digest and version == INGEST_VERSION and not Path(old_path).exists():
+        if old_digest == digest and version == INGEST_VERSION and not filesystem_path(old_path).exists():
             return old_path
     return None
 
 
 def _unique_id(path: Path, taken_ids: dict[str, str]) -> str:
-    base = document_id_for(path)
-    if taken_ids.get(base, str(path)) == str(path):
+    base, stored = document_id_for(path), stored_path(path)
+    if taken_ids.get(base, stored) == stored:
         return base
-    return f"{base}-{file_hash(str(path).encode())[:6]}"
+    return f"{base}-{file_hash(stored.encode())[:6]}"
 
 
-def _manifest_for(path: Path, manifests: dict[Path, dict[Path, dict[str, Any]]]) -> dict[str, Any]:
+def _manifest_for(path: Path, manifests: dict[Path, Manifest]) -> Manifest:
     directory = path.parent
     if directory not in manifests:
         manifests[directory] = load_manifest(directory)
-    return manifests[directory].get(path, {})
+    return manifests[directory]
 
 
 def _is_under(path: Path, roots: list[Path], given: Sequence[Path]) -> bool:

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from core.errors import NotFoundError, StoreError
 from ingest.document import Document, Passage
@@ -71,27 +72,59 @@ class DocumentStore:
         self._db: sqlite3.Connection | None = None
         self._writer_fd: int | None = None
         self._writer_depth = 0
+        self.read_only = False
 
     def open(self) -> DocumentStore:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        """Open (creating the data directory and tables when missing); a read-only directory is opened read-only.
+
+        Raises StoreError with what to do when the directory is not a folder, the database is not
+        one (damaged, or another file), or was written by an incompatible version.
+        """
+        folder = self.path.parent
+        if folder.exists() and not folder.is_dir():
+            raise StoreError(f"the data directory {folder} is a file, not a folder: point --data (REFORM_DATA) at a folder")
         try:
-            db = sqlite3.connect(self.path, isolation_level=None, timeout=5.0, check_same_thread=False)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA foreign_keys=ON")
-            db.execute("PRAGMA synchronous=NORMAL")
-            for statement in _SCHEMA:  # not executescript: it commits whatever transaction is open
-                db.execute(statement)
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the data directory {folder}: {exc.strerror or exc}") from None
+        self.read_only = not os.access(folder, os.W_OK) or (self.path.exists() and not os.access(self.path, os.W_OK))
+        try:
+            self._db = self._connect()
+            version = self.get_meta("schema_version")
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"cannot open the database {self.path}: {exc}") from None
-        self._db = db
-        version = self.get_meta("schema_version")
-        if version is None:
+            self.close()
+            raise StoreError(
+                f"the database {self.path} cannot be read ({exc}): it is damaged or not a reform-kg database; "
+                "run 'reform doctor' for what to do"
+            ) from None
+        if version is None and not self.read_only:
             self.set_meta("schema_version", str(SCHEMA_VERSION))
-        elif int(version) != SCHEMA_VERSION:
+        elif version is not None and version != str(SCHEMA_VERSION):
+            self.close()
             raise StoreError(
                 f"{self.path} has schema version {version}, this reform-kg needs {SCHEMA_VERSION}: delete the data directory and ingest again"
             )
         return self
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.read_only:
+            # Nothing may be written, not even WAL's shared-memory file: read the file as it is.
+            if not self.path.is_file():
+                raise StoreError(f"{self.path.parent} is read-only and holds no database yet")
+            uri = f"file:{quote(str(self.path))}?mode=ro&immutable=1"
+            return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        db = sqlite3.connect(self.path, isolation_level=None, timeout=5.0, check_same_thread=False)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute("PRAGMA synchronous=NORMAL")
+        for statement in _SCHEMA:  # not executescript: it commits whatever transaction is open
+            db.execute(statement)
+        return db
+
+    def check(self) -> str:
+        """SQLite's own consistency check of the database file ("ok" when sound); for `reform doctor`."""
+        rows = self.db.execute("PRAGMA quick_check").fetchall()
+        return "; ".join(str(row[0]) for row in rows[:5])
 
     def close(self) -> None:
         if self._db is not None:
@@ -119,7 +152,13 @@ class DocumentStore:
         by the kernel if the process dies; it is re-entrant within this store object.
         """
         if self._writer_depth == 0:
-            fd = os.open(self.path.with_name("writer.lock"), os.O_RDWR | os.O_CREAT, 0o644)
+            if self.read_only:
+                raise StoreError(f"{self.path.parent} is read-only: nothing can be ingested or rebuilt there")
+            lock = self.path.with_name("writer.lock")
+            try:
+                fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError as exc:
+                raise StoreError(f"cannot use the lock file {lock} ({exc.strerror or exc}): remove it if it is not a file") from None
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:

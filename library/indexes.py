@@ -8,9 +8,11 @@ nobody is ingesting); everyone else reads what was committed and published. This
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from core.errors import StoreError
 from core.settings import Settings
 from graph.index import GraphIndex
 from graph.snapshots import snapshot_root
@@ -28,19 +30,33 @@ Warn = Callable[[str], None]
 MODEL_MISSING = "embedding model not installed; only the lexical index is updated (run 'reform model install')"
 
 
-def live_graph(settings: Settings) -> GraphStore:
-    """The writable Oxigraph store (only under the writer lock)."""
+def live_graph(settings: Settings, *, replace_damaged: bool = False) -> GraphStore:
+    """The writable Oxigraph store (only under the writer lock).
+
+    With `replace_damaged` (a reindex), a store that cannot be opened is moved aside and an empty one
+    created, to be rebuilt from the document store: the graph holds nothing the store does not.
+    """
+    try:
+        return GraphStore(settings.graph_path, UriMinter(settings.base_uri))
+    except StoreError:
+        if not replace_damaged:
+            raise
+    aside = settings.graph_path.with_name(f"{settings.graph_path.name}.damaged-{int(time.time())}")
+    settings.graph_path.rename(aside)
+    log.warning("the graph store could not be opened; moved to %s and rebuilt", aside)
     return GraphStore(settings.graph_path, UriMinter(settings.base_uri))
 
 
 @contextmanager
-def writable_indexes(settings: Settings, store: DocumentStore, *, warn: Warn = log.warning) -> Iterator[list[DerivedIndex]]:
+def writable_indexes(
+    settings: Settings, store: DocumentStore, *, warn: Warn = log.warning, rebuild: bool = False
+) -> Iterator[list[DerivedIndex]]:
     """Every derived index, opened for writing: lexical and graph always, vectors when the model is installed.
 
     Holds the writer lock while open: the graph index opens the live Oxigraph store, which only one
     process may hold (it is closed on exit).
     """
-    with store.writer(), live_graph(settings) as live:
+    with store.writer(), live_graph(settings, replace_damaged=rebuild) as live:
         indexes: list[DerivedIndex] = [LexicalIndex(store), GraphIndex(store, live)]
         if model_installed(settings.model_dir):
             indexes.append(VectorIndex.from_settings(store, Embedder(settings.model_dir), settings))

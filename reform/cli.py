@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from core.errors import ReformError
+from core.errors import ReformError, one_line
 from core.settings import SETTINGS, Settings
 from graph.entities import entities_of_kind
 from graph.entities import export as export_graph
 from graph.lookup import close_matches, lookup_number
+from graph.sparql import answer, check_query
 from graph.store import GraphStore
 from graph.uris import KIND_CLASSES
 from ingest.pipeline import ingest_paths
 from ingest.store import DocumentStore
 from library.indexes import open_search, published_graph, writable_indexes
+from library.doctor import examine
 from library.reindex import rebuild_all
 from reform.terminal import echo_document, highlighted
 from search.embedder import model_installed
@@ -30,14 +33,36 @@ from web.server import serve as run_server
 
 
 class ReformGroup(click.Group):
-    """Prints ReformError messages as one line on stderr and exits 2 instead of a traceback."""
+    """Every failure is one line on stderr and exit code 2, never a traceback (unless --traceback asks for it).
+
+    ReformError messages say what to do; a damaged database or a file-system error is named as such;
+    anything else is a bug, reported in one line with the way to see its traceback.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
         except ReformError as exc:
-            click.echo(f"error: {exc}", err=True)
-            ctx.exit(2)
+            self._fail(ctx, str(exc))
+        except sqlite3.DatabaseError as exc:
+            self._fail(ctx, f"the database cannot be read ({exc}): it may be damaged; run 'reform doctor'")
+        except OSError as exc:
+            where = f" ({exc.filename})" if exc.filename else ""
+            self._fail(ctx, f"{exc.strerror or exc}{where}")
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(130)
+        except Exception as exc:
+            if "--traceback" in sys.argv:
+                raise
+            self._fail(ctx, f"unexpected {type(exc).__name__}: {exc} (a bug: rerun with --traceback and report it)")
+
+    @staticmethod
+    def _fail(ctx: click.Context, message: str) -> None:
+        click.echo(f"error: {one_line(message, limit=2000)}", err=True)
+        ctx.exit(2)
 
 
 def _settings_epilog() -> str:
@@ -49,10 +74,14 @@ def _settings_epilog() -> str:
 @click.group(cls=ReformGroup, epilog=_settings_epilog(), context_settings={"max_content_width": 110})
 @click.version_option(package_name="reform-kg")
 @click.option("--data", type=click.Path(path_type=Path), default=None, help="Data directory (overrides REFORM_DATA).")
+@click.option("--traceback", "show_traceback", is_flag=True, hidden=True, help="Show the traceback of an unexpected error.")
 @click.pass_context
-def cli(ctx: click.Context, data: Path | None) -> None:
+def cli(ctx: click.Context, data: Path | None, show_traceback: bool) -> None:
     """reform-kg: search and link Vietnamese administrative-reform documents."""
     ctx.obj = Settings.from_env(data=data)
+
+
+MAX_QUERY_FILE_CHARS = 100_000
 
 
 def _open_store(settings: Settings) -> DocumentStore:
@@ -105,6 +134,20 @@ def reindex(settings: Settings, progress: bool | None) -> None:
     for error in outcome.errors:
         click.echo(f"error: {error}", err=True)
     sys.exit(1 if outcome.errors else 0)
+
+
+@cli.command()
+@click.pass_obj
+def doctor(settings: Settings) -> None:
+    """Check the data directory part by part and say what fixes each problem (exit 1 when there is one).
+
+    Checks the document store (SQLite integrity), each derived index and its files, the published
+    graph, the documents an index left out, and the model. Changes nothing.
+    """
+    findings = examine(settings)
+    for finding in findings:
+        click.echo(finding.line())
+    sys.exit(0 if all(f.ok for f in findings) else 1)
 
 
 def _warn(message: str) -> None:
@@ -161,33 +204,56 @@ def eval_command(settings: Settings, questions: Path, k: int, as_json: bool) -> 
 
 @cli.command()
 @click.argument("query")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv", "turtle"]), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "xml", "csv", "tsv", "turtle"]),
+    default="table",
+    show_default=True,
+    help="SELECT/ASK results as a table, JSON, XML, CSV or TSV; CONSTRUCT/DESCRIBE as Turtle (JSON-LD with --format json).",
+)
 @click.pass_obj
 def sparql(settings: Settings, query: str, fmt: str) -> None:
     """Run a SPARQL query over the knowledge graph (prefixes eli:, org:, qb:, skos:, … are predefined).
 
     QUERY is the query text, or @FILE to read it from a file.
     """
-    if query.startswith("@"):
-        query = Path(query[1:]).read_text(encoding="utf-8")
+    text = _query_argument(query)
     with _open_store(settings) as store:
         graph = _published_graph(settings, store)
-        result = graph.query(query)
-        if result.type in ("CONSTRUCT", "DESCRIBE"):
-            click.echo(result.graph.serialize(format="turtle" if fmt in ("table", "turtle") else "json-ld"))
-            return
-        if result.type == "ASK":
-            click.echo(json.dumps({"boolean": bool(result.askAnswer)}) if fmt == "json" else str(bool(result.askAnswer)).lower())
-            return
-        if fmt in ("json", "csv", "tsv"):
-            click.echo(result.serialize(format=fmt).decode("utf-8"))
-            return
-        variables = [str(v) for v in result.vars]
-        rows = [["" if value is None else str(value) for value in row] for row in result]
-        click.echo("\t".join(variables))
-        for row in rows:
-            click.echo("\t".join(row))
-        click.echo(f"({len(rows)} rows)", err=True)
+        checked = check_query(text, max_chars=MAX_QUERY_FILE_CHARS, local_graph_prefix=graph.minter.graph_prefix)
+        wanted = {"table": "json", "turtle": "json"}.get(fmt, fmt)
+        result = answer(graph.oxigraph, checked, wanted, "jsonld" if fmt == "json" else "turtle", settings.sparql_max_rows)
+    if fmt not in ("table", "turtle") or not result.variables:
+        click.echo(result.body.decode("utf-8"), nl=False)
+    else:
+        bindings = json.loads(result.body)["results"]["bindings"]
+        click.echo("\t".join(result.variables))
+        for row in bindings:
+            click.echo("\t".join(row[v]["value"] if v in row else "" for v in result.variables))
+        click.echo(f"({result.rows} rows)", err=True)
+    if result.truncated:
+        click.echo(f"warning: cut at {result.rows} rows (REFORM_SPARQL_MAX_ROWS)", err=True)
+
+
+def _query_argument(query: str) -> str:
+    """The query text, or the text of the file named by @FILE — bounded, and read as UTF-8 text."""
+    if not query.startswith("@"):
+        return query
+    path = Path(query[1:])
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_QUERY_FILE_CHARS * 4 + 1)
+    except IsADirectoryError:
+        raise click.BadParameter(f"{path} is a folder, not a query file", param_hint="QUERY") from None
+    except OSError as exc:
+        raise click.BadParameter(f"cannot read {path}: {exc.strerror or exc}", param_hint="QUERY") from None
+    if len(data) > MAX_QUERY_FILE_CHARS * 4:
+        raise click.BadParameter(f"{path} is longer than a query can be ({MAX_QUERY_FILE_CHARS:,} characters)", param_hint="QUERY")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise click.BadParameter(f"{path} is not UTF-8 text (a binary file?)", param_hint="QUERY") from None
 
 
 @cli.command()
@@ -256,9 +322,9 @@ def export(settings: Settings, fmt: str) -> None:
 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=None, type=int, help="Worker processes (default: one per core, at most 4).")
-@click.option("--threads", default=4, show_default=True, type=int, help="Threads per worker process.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=None, type=click.IntRange(1, 64), help="Worker processes (default: one per core, at most 4).")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64), help="Threads per worker process.")
 @click.pass_obj
 def serve(settings: Settings, host: str, port: int, workers: int | None, threads: int) -> None:
     """Serve the web UI, JSON API and SPARQL endpoint (gunicorn); `reform ingest` may run meanwhile."""

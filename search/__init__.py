@@ -1,1 +1,1 @@
-"""search package (built by a later issue)."""
+"""Search: BM25 over token streams, e5 embeddings in FAISS, fused into hybrid results."""

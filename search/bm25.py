@@ -40,7 +40,10 @@ class BM25Matrix:
         """From (passage id, exact stream, folded stream) rows."""
         passage_ids: list[str] = []
         vocabulary: dict[str, int] = {}
-        row_index, col_index, counts, lengths = [], [], [], []
+        row_index: list[int] = []
+        col_index: list[int] = []
+        counts: list[int] = []
+        lengths: list[int] = []
         for row, (passage_id, exact, folded) in enumerate(rows):
             passage_ids.append(passage_id)
             terms = passage_terms(exact, folded)

@@ -81,16 +81,22 @@ class Embedder:
             raise ReformError(f"no sentence-transformers model in {self.model_dir}: run 'reform model install'")
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub: the model is local
         self.threads, self.batch_size = threads, batch_size
-        self.model_id = model_identity(self.model_dir)
-        prompts = model_prompts(self.model_dir)
-        self._query_prompt = QUERY_PROMPT if QUERY_PROMPT in prompts else None
-        self._passage_prompt = PASSAGE_PROMPT if PASSAGE_PROMPT in prompts else None
-        self.query_prefix = prompts.get(QUERY_PROMPT, "")
         self._model = None
         self._loading = threading.Lock()
-        self.onnx = self._onnx_encoder() if use_onnx else None
-        known = self.onnx.dimension if self.onnx is not None else None
-        self.dimension = known if known is not None else int(self.model.get_embedding_dimension())
+        try:
+            self.model_id = model_identity(self.model_dir)
+            prompts = model_prompts(self.model_dir)
+            self._query_prompt = QUERY_PROMPT if QUERY_PROMPT in prompts else None
+            self._passage_prompt = PASSAGE_PROMPT if PASSAGE_PROMPT in prompts else None
+            self.query_prefix = prompts.get(QUERY_PROMPT, "")
+            self.onnx = self._onnx_encoder() if use_onnx else None
+            known = self.onnx.dimension if self.onnx is not None else None
+            self.dimension = known if known is not None else int(self.model.get_embedding_dimension())
+        except Exception as exc:  # garbage JSON, a truncated ONNX file, missing weights: many libraries, many kinds
+            raise ReformError(
+                f"the embedding model in {self.model_dir} cannot be loaded ({type(exc).__name__}: {exc}): "
+                "run 'reform model install --force'"
+            ) from None
 
     @property
     def model(self):

@@ -33,14 +33,22 @@ class Question:
 
 
 def load_questions(path: Path) -> list[Question]:
+    """Questions of a JSON-lines file; a line that is not a question is an error naming the line."""
+    try:
+        text = Path(path).read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ReformError(f"{path} is not UTF-8 text: expected JSON lines of questions") from None
     questions = []
-    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
             data = json.loads(line)
-            questions.append(Question(str(data["id"]), data["q"], data["any_of"], data.get("kind", "other")))
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            question = Question(str(data["id"]), data["q"], data["any_of"], data.get("kind", "other"))
+            if not isinstance(question.q, str) or not all(isinstance(g, list) and g for g in question.any_of):
+                raise TypeError('"q" must be text and "any_of" a list of lists of substrings')
+            questions.append(question)
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
             raise ReformError(f"{path}:{number}: not a question line ({exc})") from None
     if not questions:
         raise ReformError(f"{path} has no questions")
@@ -77,8 +85,8 @@ def _scores(hits: list[bool], relevant: int, k: int) -> dict[str, float]:
     dcg = sum(1 / math.log2(i + 2) for i, hit in enumerate(top) if hit)
     ideal = sum(1 / math.log2(i + 2) for i in range(min(relevant, DEPTH)))
     scores = {f"recall@{n}": float(first is not None and first < n) for n in sorted({1, 5, 10, k})}
-    in_top = first is not None and first < DEPTH
-    return {**scores, "mrr": 1 / (first + 1) if in_top else 0.0, "ndcg@10": dcg / ideal}
+    mrr = 1 / (first + 1) if first is not None and first < DEPTH else 0.0
+    return {**scores, "mrr": mrr, "ndcg@10": dcg / ideal}
 
 
 def _aggregate(per_question: list[tuple[str, dict[str, float]]]) -> dict[str, Any]:

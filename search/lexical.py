@@ -10,6 +10,7 @@ Why not FTS5's bm25(): an OR query over common Vietnamese syllables scored every
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,7 @@ _SCHEMA = (
     "PRIMARY KEY (abbreviation, long_form, document_id))",
 )
 MAX_QUERY_TERMS = 64
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -157,18 +159,29 @@ class LexicalIndex:
         generation = self.build
         if self._matrix is not None and self._matrix_generation == generation:
             return self._matrix
-        if self.cache_path.is_file():
-            matrix, cached_generation = BM25Matrix.load(self.cache_path)
-            if cached_generation == generation:
-                self._matrix, self._matrix_generation = matrix, generation
-                return matrix
+        cached = self._cached_matrix(generation)
+        if cached is not None:
+            self._matrix, self._matrix_generation = cached, generation
+            return cached
         rows = self.store.db.execute("SELECT passage_id, exact, folded FROM lexical_tokens ORDER BY passage_id")
-        self._matrix, self._matrix_generation = BM25Matrix.build(rows), generation
-        self._save_matrix(generation)
-        return self._matrix
+        matrix = BM25Matrix.build(rows)
+        try:
+            write_atomically(self.cache_path, lambda tmp: matrix.save(tmp, label=generation))
+        except OSError as exc:  # a read-only data directory: the matrix still serves from memory
+            log.warning("lexical index cache not saved (%s): it is rebuilt in memory on each start", exc)
+        self._matrix, self._matrix_generation = matrix, generation
+        return matrix
 
-    def _save_matrix(self, generation: int) -> None:
-        write_atomically(self.cache_path, lambda tmp: self._matrix.save(tmp, label=generation))
+    def _cached_matrix(self, generation: int) -> BM25Matrix | None:
+        """The cached matrix when it is of this build; a damaged cache file is only a cache: rebuilt."""
+        if not self.cache_path.is_file():
+            return None
+        try:
+            matrix, cached_generation = BM25Matrix.load(self.cache_path)
+        except Exception as exc:  # truncated, random bytes, another format: numpy and zipfile raise many kinds
+            log.warning("lexical index cache %s is damaged (%s: %s); rebuilding it", self.cache_path, type(exc).__name__, exc)
+            return None
+        return matrix if cached_generation == generation else None
 
     def passages_mentioning(self, number_key: str) -> set[str]:
         """Passages that cite exactly this document number (by its folded key)."""

@@ -163,6 +163,9 @@ class SearchService:
         if mode != "lexical" and self.vectors is None:
             warnings.append("embedding model not installed: results are lexical only (run 'reform model install')")
             mode = "lexical" if mode == "vector" else mode
+        elif mode != "lexical" and (unusable := self._current_vectors().unusable) is not None:
+            warnings.append(f"{unusable}; results are lexical only")
+            mode = "lexical" if mode == "vector" else mode
         expansions = expand(query, self.lexical.abbreviations())
         terms = query_terms(query, expansions=expansions)
         fused = self._fused_scores(query, expansions, terms, mode)
@@ -176,7 +179,8 @@ class SearchService:
             hits = self.lexical.search(terms, limit=CANDIDATES)
             parts.append((normalized([(h.passage_id, h.score) for h in hits], floor_at_min=False), LEXICAL_WEIGHT))
         weight = 0.0 if mode == "hybrid" and is_unaccented(query) else VECTOR_WEIGHT
-        if mode in ("hybrid", "vector") and self.vectors is not None and weight > 0:
+        vectors_usable = self.vectors is not None and self.vectors.unusable is None
+        if mode in ("hybrid", "vector") and vectors_usable and self.embedder is not None and weight > 0:
             text = query if not expansions else f"{query} ({'; '.join(expansions)})"
             vector = self.embedder.encode_queries([text])[0]
             hits = self._current_vectors().search(vector, limit=CANDIDATES)

@@ -1,15 +1,16 @@
 """Lexical analysis shared by the index, the query parser and highlighting.
 
-Text becomes a stream of index tokens: syllables in lower case, with document numbers, dates,
-decimals, percentages and ratios kept whole ("280/qđ-ubnd" -> "280_qđ_ubnd", "89,58%" ->
-"89_58pct") so that SQLite FTS5's unicode61 tokenizer (with "_" as a token character) keeps them as
-one token. Every token also exists diacritic-folded, for queries typed without marks.
+Text becomes a stream of index tokens: syllables in lower case (a regular expression, not a word
+segmenter: BM25 over syllables and adjacent syllable pairs is what the lexical index scores), with
+document numbers, dates, decimals, percentages and ratios kept whole ("280/qđ-ubnd" ->
+"280_qđ_ubnd", "89,58%" -> "89_58pct") so that a space-separated stream keeps them as one token.
+Every token also exists diacritic-folded, for queries typed without marks.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -59,7 +60,7 @@ def tokens(text: str) -> Iterator[Token]:
 
 
 def index_fields(text: str) -> tuple[str, str]:
-    """(exact, folded) token streams of a passage, as stored in the FTS5 columns."""
+    """(exact, folded) token streams of a passage, as stored in the lexical index's table."""
     forms = [t.form for t in tokens(text)]
     exact = " ".join(forms)
     return exact, fold_diacritics(exact)
@@ -74,7 +75,7 @@ class QueryTerms:
     phrases: set[tuple[str, ...]] = field(default_factory=set)  # adjacent folded token pairs
 
 
-def query_terms(query: str, *, expansions: list[str] = ()) -> QueryTerms:
+def query_terms(query: str, *, expansions: Sequence[str] = ()) -> QueryTerms:
     """Terms of a query and of its expansions (abbreviations), without stopwords.
 
     Adjacent all-capital Latin words are also joined ("PAR INDEX" -> "parindex"), because the

@@ -15,6 +15,7 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -56,11 +57,12 @@ class VectorIndex:
         self.store, self.embedder, self.path = store, embedder, Path(path)
         self.ann_threshold, self.nprobe = ann_threshold, nprobe
         ensure_schema(store, self.name, SCHEMA_VERSION, CACHE_SCHEMA, ("embeddings",))
-        self.index = None
+        self.index: Any = None  # a FAISS index (flat or IVF); faiss is imported only where it is used
         self.passage_ids: list[str | None] = []  # faiss id -> passage id (None: removed)
         self.hashes: dict[str, str] = {}  # passage id -> text hash
         self.generation = -1
         self.built_with: str | None = None  # the model that built the file on disk
+        self.damaged: str | None = None  # why the file on disk could not be read
         self._stamp: tuple[int, int, int] | None = None
         self._load()
 
@@ -83,11 +85,19 @@ class VectorIndex:
         return fresh
 
     def _load(self) -> None:
-        import faiss
-
         self._stamp = file_stamp(self.path)
         if self._stamp is None:
             return
+        try:
+            self._read()
+        except Exception as exc:  # truncated, random bytes, a foreign file: numpy, zipfile and faiss raise many kinds
+            # Damaged: unusable until rebuilt from the embeddings in the store (any catch-up or `reform reindex`).
+            self.index, self.passage_ids, self.hashes, self.generation = None, [], {}, -1
+            self.damaged = f"{type(exc).__name__}: {exc}"
+
+    def _read(self) -> None:
+        import faiss
+
         with np.load(self.path, allow_pickle=False) as data:
             meta = json.loads(str(data["meta"]))
             if meta["model_id"] != self.embedder.model_id:
@@ -122,7 +132,7 @@ class VectorIndex:
                 hash_values=np.array(list(self.hashes.values())),
             ),
         )
-        self._stamp, self.built_with = file_stamp(self.path), self.embedder.model_id
+        self._stamp, self.built_with, self.damaged = file_stamp(self.path), self.embedder.model_id, None
         # After the file: a crash in between leaves the bookkeeping behind, and the next catch-up finds the file current.
         self.store.set_meta("vectors_state", f"{self.generation}:{self.embedder.model_id}")
 
@@ -233,12 +243,21 @@ class VectorIndex:
             faiss.extract_index_ivf(self.index).nprobe = self.nprobe
 
     # -- queries --------------------------------------------------------------------------------
-    def search(self, query_vector: np.ndarray, *, limit: int = 100) -> list[VectorHit]:
+    @property
+    def unusable(self) -> str | None:
+        """Why the index on disk cannot answer (damaged, or built with another model), with what to do; None when it can."""
+        if self.damaged is not None:
+            return f"the vector index {self.path} is damaged ({self.damaged}): run 'reform reindex'"
         if self.built_with not in (None, self.embedder.model_id):
-            raise StoreError(
+            return (
                 f"the vector index {self.path} was built with model {self.built_with}, not {self.embedder.model_id}: "
                 "run 'reform reindex'"
             )
+        return None
+
+    def search(self, query_vector: np.ndarray, *, limit: int = 100) -> list[VectorHit]:
+        if (unusable := self.unusable) is not None:
+            raise StoreError(unusable)
         if self.index is None or self.size == 0:
             return []
         import faiss

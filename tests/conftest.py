@@ -20,6 +20,20 @@ TEST_DATA = Path(__file__).resolve().parent / "data"
 SEED_FILES = sorted(CORPUS.glob("*.txt"))
 
 
+MODEL_FIXTURES = {"model_wheel", "model_dir", "embedder", "search_service"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tiers by what a test needs, read from its fixtures: `model` (the converted e5 model) and
+    `browser` (Chromium) are marked here so that no test can forget its mark; `slow` is explicit."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & MODEL_FIXTURES:
+            item.add_marker(pytest.mark.model)
+        if "browser" in fixtures:
+            item.add_marker(pytest.mark.browser)
+
+
 def make_settings(data_dir: Path, **overrides) -> Settings:
     return Settings.from_env({}, data=data_dir, **overrides)
 

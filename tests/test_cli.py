@@ -2,7 +2,11 @@
 
 import json
 
+import pytest
+
 from tests.conftest import CORPUS, run_reform
+
+pytestmark = pytest.mark.slow  # real subprocesses and servers
 
 
 def test_help_lists_every_command_and_the_settings(tmp_path):

@@ -20,6 +20,8 @@ from web.services import open_services
 
 PLAN = Path(__file__).parent / "data" / "ke_hoach_120_kh_ubnd.txt"
 
+pytestmark = pytest.mark.slow  # real subprocesses and servers
+
 
 def test_an_ingest_while_serving_reaches_search_lookup_and_sparql(tmp_path, model_dir, embedder):
     settings = make_settings(tmp_path / "data", model=str(model_dir))

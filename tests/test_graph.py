@@ -193,6 +193,7 @@ def test_malformed_sparql_is_a_query_error(graph_env):
         graph_env[2].query("SELECT ?x WHERE { ?x ")
 
 
+@pytest.mark.slow
 def test_lookup_cli_accepts_every_spelling_and_prints_the_documented_json(tmp_path):
     data = tmp_path / "data"
     assert run_reform("ingest", str(CORPUS), data=data).returncode == 0
@@ -223,6 +224,7 @@ def test_readme_example_queries_run_on_the_shipped_corpus(graph_env, path):
     assert results, f"{path.name} returned nothing"
 
 
+@pytest.mark.slow
 def test_entities_and_export_cli(tmp_path):
     data = tmp_path / "data"
     assert run_reform("ingest", str(CORPUS), data=data).returncode == 0

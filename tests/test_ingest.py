@@ -98,6 +98,7 @@ def test_error_half_way_through_leaves_previous_state_intact(tmp_path, store, se
     assert snapshot(store) == before and store.generation == generation
 
 
+@pytest.mark.slow
 def test_killed_ingest_leaves_previous_state_intact(tmp_path, settings):
     with DocumentStore(settings.database_path) as store:
         ingest_paths([CORPUS], store=store, settings=settings, progress=False)
@@ -153,6 +154,7 @@ def test_bad_inputs_each_get_a_reason_and_good_files_still_land(tmp_path, store,
     assert len(reasons) == 7  # the symlink loop is walked once, not reported, not followed forever
 
 
+@pytest.mark.slow
 def test_a_folder_of_thousands_of_files(tmp_path, store, settings):
     folder = tmp_path / "many"
     for n in range(2000):
@@ -164,6 +166,7 @@ def test_a_folder_of_thousands_of_files(tmp_path, store, settings):
     assert ingest_paths([folder], store=store, settings=settings, progress=False).count("skipped") == 2000
 
 
+@pytest.mark.slow
 def test_unreadable_file_is_reported_and_the_run_continues(tmp_path, settings):
     inbox = tmp_path / "inbox"
     inbox.mkdir()

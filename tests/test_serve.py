@@ -12,10 +12,14 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT, run_reform
 from tests.test_browser import free_port
 
 PLAN = Path(__file__).parent / "data" / "ke_hoach_120_kh_ubnd.txt"
+
+pytestmark = pytest.mark.slow  # real subprocesses and servers
 
 
 def get(url: str) -> tuple[int, dict]:

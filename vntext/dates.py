@@ -49,3 +49,19 @@ def find_dates(text: str) -> Iterator[DateMention]:
             continue
         if 1945 <= value.year <= 2100:
             yield DateMention(match.start(), match.end(), value.isoformat())
+
+
+def iso_date(value: str) -> str | None:
+    """`value` when it is a real calendar date written YYYY-MM-DD (1900–2100), else None.
+
+    >>> iso_date("2023-04-07"), iso_date("2023-02-31"), iso_date("not-a-date"), iso_date("2023-13-01")
+    ('2023-04-07', None, None, None)
+    """
+    match = re.fullmatch(r"\s*(\d{4})-(\d{2})-(\d{2})\s*", value)
+    if not match:
+        return None
+    try:
+        date = dt.date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
+    return date.isoformat() if 1900 <= date.year <= 2100 else None

@@ -23,6 +23,9 @@ _WORD = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f])+")
 _OUTSIDE_LATIN = re.compile("[^\x00-\u024f\u1e00-\u1eff]")
 _COMBINING_MARKS = re.compile("[\u0300-\u036f]")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# A combining mark with no letter to sit on (start of text, after a space or a digit): debris of PDF
+# and OCR extraction that would otherwise survive every comparison as a stray character.
+_ORPHAN_MARKS = re.compile(r"(?:(?<=^)|(?<=[^\w\u0300-\u036f])|(?<=[\d_]))[\u0300-\u036f]+")
 _HORIZONTAL_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _MANY_BLANK_LINES = re.compile(r"\n{3,}")
 
@@ -30,17 +33,20 @@ _MANY_BLANK_LINES = re.compile(r"\n{3,}")
 def normalize_text(text: str) -> str:
     """Return `text` in the canonical form stored and indexed by reform-kg.
 
-    NFC, classic tone-mark placement, no invisible characters, `\\n` line ends, single spaces,
-    no trailing spaces, at most one blank line in a row, no leading/trailing blank lines.
+    NFC, classic tone-mark placement, no invisible characters and no combining mark without a
+    letter under it, `\\n` line ends, single spaces, no trailing spaces, at most one blank line in a
+    row, no leading/trailing blank lines.
 
     >>> normalize_text("Uỷ ban  nhân dân\\r\\n\\r\\n\\r\\nhoà nhập")
     'Ủy ban nhân dân\\n\\nhòa nhập'
     >>> normalize_text("Quye\\u0302\\u0301t đi\\u0323nh") == "Quyết định"
     True
+    >>> normalize_text("\\u0300 số 5\\u0301")
+    'số 5'
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _INVISIBLE.sub("", text)
-    text = normalize_tone_marks(text)
+    text = normalize_tone_marks(_ORPHAN_MARKS.sub("", unicodedata.normalize("NFD", text)))
     lines = [_HORIZONTAL_SPACE.sub(" ", line).strip() for line in text.split("\n")]
     text = "\n".join(lines)
     return _MANY_BLANK_LINES.sub("\n\n", text).strip("\n")

@@ -1,8 +1,8 @@
-"""Sentences and words of Vietnamese text: the one place that calls underthesea.
+"""Sentences of Vietnamese text: the one place that calls underthesea.
 
-underthesea splits "280/QĐ-UBND" into "280 / QĐ-UBND" and "89,58%" into "89,58 %"; lexical search
-and entity extraction need them whole, so those spans are protected and only the text between them
-goes through underthesea's word segmenter.
+Sentences feed passage chunking and entity extraction (lexical search tokenizes by syllable on its
+own: search.terms). underthesea would split "280/QĐ-UBND" and "89,58%" into pieces, and a sentence
+can end after "QĐ." or "89,58%."; those spans are protected, so no sentence is cut inside them.
 """
 
 from __future__ import annotations
@@ -26,26 +26,6 @@ class Span:
 
     start: int
     end: int
-
-
-def word_tokens(text: str) -> list[str]:
-    """Vietnamese words (multi-syllable words joined by spaces), numbers/dates/doc numbers kept whole.
-
-    >>> word_tokens("Quyết định số 280/QĐ-UBND đạt 89,58%, xếp thứ 3/63")
-    ['Quyết định', 'số', '280/QĐ-UBND', 'đạt', '89,58%', ',', 'xếp', 'thứ', '3/63']
-    """
-    from underthesea import word_tokenize  # imported lazily: ~2 s on first use
-
-    tokens: list[str] = []
-    cursor = 0
-    for match in PROTECTED_SPAN.finditer(text):
-        if match.start() > cursor:
-            tokens.extend(word_tokenize(text[cursor : match.start()]))
-        tokens.append(match.group(0))
-        cursor = match.end()
-    if cursor < len(text):
-        tokens.extend(word_tokenize(text[cursor:]))
-    return [t for t in tokens if t.strip()]
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[Span]:

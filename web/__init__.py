@@ -1,1 +1,1 @@
-"""web package (built by a later issue)."""
+"""The web surface: the Vietnamese UI, the JSON API and the SPARQL 1.1 endpoint (Flask, under gunicorn)."""

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from typing import cast
 
-from core.errors import NotFoundError, QueryError, ReformError
+from flask import Flask, current_app, jsonify, make_response, render_template, request
+from flask.json.provider import DefaultJSONProvider
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+
+from core.errors import NotFoundError, QueryError, ReformError, StoreError
 from core.settings import Settings
 from web.api import api
 from web.services import Services, open_services
@@ -25,7 +29,8 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     # JSON as UTF-8 in the documented key order: Vietnamese text as \uXXXX escapes made responses
     # up to 2x larger, and sorting keys cost time on every response.
-    app.json.ensure_ascii, app.json.sort_keys = False, False
+    provider = cast(DefaultJSONProvider, app.json)
+    provider.ensure_ascii, provider.sort_keys = False, False
     app.extensions["reform"] = services or open_services(settings)
     app.register_blueprint(ui)
     app.register_blueprint(api, url_prefix="/api")
@@ -35,7 +40,9 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     app.register_error_handler(NotFoundError, lambda exc: _error(404, str(exc)))
     app.register_error_handler(ReformError, lambda exc: _error(400, str(exc)))
     app.register_error_handler(404, lambda exc: _error(404, "không tìm thấy trang này (not found)"))
-    app.register_error_handler(405, lambda exc: _error(405, "this address is read-only: method not allowed"))
+    app.register_error_handler(405, _method_not_allowed)
+    app.register_error_handler(StoreError, lambda exc: _error(503, str(exc)))
+    app.register_error_handler(Exception, _unexpected)
     app.register_error_handler(413, lambda exc: _error(413, f"request larger than {MAX_REQUEST_BYTES // 1024} KB"))
     return app
 
@@ -46,6 +53,21 @@ def _security_headers(response):
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
+
+
+def _method_not_allowed(exc: MethodNotAllowed):
+    response = _error(405, "this address is read-only: method not allowed")
+    response = make_response(response)
+    response.headers["Allow"] = ", ".join(sorted(exc.valid_methods or ["GET", "HEAD"]))
+    return response
+
+
+def _unexpected(exc: Exception):
+    """A bug or a failing component: logged with its traceback for the operator, one line for the user."""
+    if isinstance(exc, HTTPException):
+        return exc
+    current_app.logger.exception("unexpected error on %s", request.path)
+    return _error(500, f"internal error ({type(exc).__name__}); the server log has the details")
 
 
 def _error(status: int, message: str):

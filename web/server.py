@@ -1,12 +1,8 @@
-"""`reform serve`: the app under gunicorn, one worker process per core with four threads each.
+"""`reform serve`: the app under gunicorn, one worker process per core with a few threads each.
 
-Why processes: a search is ~7 ms of CPU, most of it Python holding the GIL, so one process tops
-out near one core however many threads it has (measured: 76 searches/s on 2 cores with waitress).
-Why four threads: while one thread embeds a query (ONNX releases the GIL) another runs Python, and
-a SPARQL query waiting on its worker process holds a thread without using the CPU; more threads
-only queue on the GIL and stretch the tail. Measured with 20 clients for 30 s, search p95: 2
-threads 144–148 ms, 4 threads 117 ms, 8 threads 143–152 ms (20 s runs; re-measured after search
-got cheaper: 4 threads 113 ms, 8 threads 118–136 ms). The server only reads
+Processes, because a search is mostly Python holding the GIL; a few threads, so that one thread
+runs Python while another waits on ONNX (which releases the GIL) or on a SPARQL worker process.
+The figures behind these defaults are in the README (Web, benchmarks). The server only reads
 (library.indexes), so workers share the data directory; each opens its own services after the fork
 (ONNX Runtime and the SPARQL worker pool do not survive a fork).
 """

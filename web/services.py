@@ -45,7 +45,12 @@ def open_services(settings: Settings, *, embedder: Embedder | None = None, load_
     search = open_search(settings, store=store, embedder=embedder, load_model=load_model)
     published = published_graph(settings, store)
     published.current()  # nothing published and an ingest still running: say so now, not per request
-    sparql = SparqlRunner(lambda: published.path, timeout=settings.sparql_timeout, max_rows=settings.sparql_max_rows)
+    sparql = SparqlRunner(
+        lambda: published.current().path,
+        timeout=settings.sparql_timeout,
+        max_rows=settings.sparql_max_rows,
+        max_memory_mb=settings.sparql_max_memory_mb,
+    )
     return Services(settings, store, search, published, sparql)
 
 

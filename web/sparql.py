@@ -7,8 +7,9 @@ import json
 from flask import Blueprint, Response, render_template, request
 
 from graph.examples import example_queries
+from graph.sparql import GRAPH_TYPES, RESULT_TYPES, QueryRefused, check_query
 from web.services import services
-from web.sparql_runner import GRAPH_TYPES, RESULT_TYPES, QueryRefused, QueryUnavailable, check_allowed
+from web.sparql_runner import QueryUnavailable
 
 sparql = Blueprint("sparql", __name__)
 MAX_QUERY_CHARS = 20_000
@@ -37,12 +38,12 @@ def endpoint():
         return _refuse(400, "missing 'query': send it as ?query=, form-encoded, or as application/sparql-query")
     svc = services()
     try:
-        check_allowed(query, max_chars=MAX_QUERY_CHARS, local_graph_prefix=svc.graph.minter.graph_prefix)
+        checked = check_query(query, max_chars=MAX_QUERY_CHARS, local_graph_prefix=svc.graph.minter.graph_prefix)
     except QueryRefused as exc:
         return _refuse(exc.status, str(exc))
     result_format, graph_format = _negotiate()
     try:
-        output = svc.sparql.run(query, result_format, graph_format)
+        output = svc.sparql.run(checked, result_format, graph_format)
     except QueryUnavailable as exc:
         response = _refuse(503, str(exc))
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
@@ -68,6 +69,10 @@ def _query_text() -> str | None:
 
 
 def _wants_html() -> bool:
+    """A browser names text/html; `*/*` (curl's and every HTTP library's default) gets SPARQL results."""
+    listed = {value: quality for value, quality in request.accept_mimetypes}
+    if "text/html" not in listed:
+        return False
     best = request.accept_mimetypes.best_match(["text/html", *RESULT_TYPES.values(), *GRAPH_TYPES.values()])
     return best == "text/html"
 
