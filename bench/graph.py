@@ -4,11 +4,17 @@ Run: `.venv/bin/python bench/graph.py [--documents 20000]`. The synthetic graph 
 reform-kg writes: documents (number, type, issuer, date, labels), citations between documents, and
 source articles whose mentions carry Web Annotation provenance, one named graph per article.
 Queries: the 1-hop neighbourhood of a document (both directions) and a lookup by number key.
+
+`--lookup` (or `--lookup-only`) also times `reform lookup` end to end, warm, on real documents: the
+legal development set (tests/data/legal/dev) and the shipped corpus ingested into a fresh data
+directory, then every number they hold (and the codes by name) looked up three times through
+graph.lookup.lookup_number — the JSON `reform lookup --json` and /api/lookup return.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import statistics
 import sys
@@ -22,7 +28,12 @@ import pyoxigraph  # noqa: E402
 from oxrdflib import OxigraphStore  # noqa: E402
 from rdflib import Dataset  # noqa: E402
 
+from core.settings import Settings  # noqa: E402
+from graph.lookup import lookup_number  # noqa: E402
 from graph.uris import PREFIXES, UriMinter  # noqa: E402
+from ingest.pipeline import ingest_paths  # noqa: E402
+from ingest.store import DocumentStore  # noqa: E402
+from library.indexes import published_graph, writable_indexes  # noqa: E402
 
 ELI, OA, SKOS, REFORM = (str(PREFIXES[p]) for p in ("eli", "oa", "skos", "reform"))
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -108,11 +119,47 @@ def timed_queries(run, queries: list[str]) -> tuple[float, float]:
     return statistics.median(times), times[int(len(times) * 0.95) - 1]
 
 
+def lookup_times(rounds: int = 3) -> None:
+    """p50/p95 of warm lookups (number and name) on the legal dev set plus the corpus, in ms."""
+    root = Path(__file__).resolve().parent.parent
+    gold = root / "tests" / "data" / "legal" / "dev" / "gold.jsonl"
+    entries = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()]
+    files = [(gold.parent / e["file"]).resolve() for e in entries] + [root / "corpus"]
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings.from_env({}, data=Path(tmp) / "data")
+        with DocumentStore(settings.database_path) as store:
+            with writable_indexes(settings, store, warn=lambda _: None) as indexes:
+                ingest_paths(files, store=store, settings=settings, indexes=indexes, progress=False)
+            graph = published_graph(settings, store, warn=lambda _: None).current()
+            numbers = [str(r[0]) for r in graph.query("SELECT DISTINCT ?n WHERE { ?d eli:id_local ?n }")]
+            names = [f"{e['type']} {e['subject'].lower()}" for e in entries if e["type"] == "Bộ luật"]
+            queries = numbers + names
+            for query in queries[:10]:
+                lookup_number(graph, store, query)  # warm: snapshot open, name index built
+            times = []
+            for _ in range(rounds):
+                for query in queries:
+                    started = time.perf_counter()
+                    lookup_number(graph, store, query)
+                    times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    print(
+        f"lookup (warm, {len(queries)} numbers and names x {rounds}, {len(files) - 1} legal documents + corpus): "
+        f"p50 {statistics.median(times):.1f} ms, p95 {times[int(len(times) * 0.95) - 1]:.1f} ms, max {times[-1]:.1f} ms"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--documents", type=int, default=20_000)
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--lookup", action="store_true", help="also time reform lookup on real documents")
+    parser.add_argument("--lookup-only", action="store_true", help="only time reform lookup on real documents")
     args = parser.parse_args()
+    if args.lookup or args.lookup_only:
+        lookup_times()
+        if args.lookup_only:
+            return
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         data = work / "graph.nq"

@@ -46,6 +46,12 @@ def _positive_float(raw: str) -> float:
     return value
 
 
+def _ann_kind(raw: str) -> str:
+    if raw not in ("ivf", "ivfpq", "hnsw"):
+        raise ValueError("must be ivf, ivfpq or hnsw")
+    return raw
+
+
 def setting(default: Any, help: str, parse: Callable[[str], Any] = str) -> Any:
     """A field of `Settings` with what the CLI's help and the environment reader need to know."""
     return field(default=default, metadata={"help": help, "parse": parse})
@@ -62,6 +68,15 @@ class Settings:
     base_uri: str = setting("http://127.0.0.1:8000", "Base of every URI the knowledge graph mints (/id/document/…).")
     ann_threshold: int = setting(
         50_000, "Passages above which the vector index is approximate (FAISS IVF-Flat) instead of exact.", _positive_int
+    )
+    ann_compress_threshold: int = setting(
+        400_000,
+        "Passages from which the approximate vector index keeps compressed vectors (REFORM_ANN_COMPRESSED_KIND) "
+        "instead of IVF-Flat's whole ones.",
+        _positive_int,
+    )
+    ann_compressed_kind: str = setting(
+        "ivfpq", "Index kind past REFORM_ANN_COMPRESS_THRESHOLD: ivfpq (IVF-PQ, re-ranked) or hnsw.", _ann_kind
     )
     ann_nprobe: int = setting(32, "IVF lists searched per query (recall against speed; see README benchmarks).", _positive_int)
     sparql_timeout: float = setting(
@@ -81,6 +96,25 @@ class Settings:
     )
     passage_min_words: int = setting(
         40, "Passages shorter than this are merged with their neighbours in the same section.", _positive_int
+    )
+    ingest_workers: int = setting(
+        min(os.cpu_count() or 1, 4),
+        "Worker processes that read files and OCR pages in parallel (default: cores, at most 4).",
+        _positive_int,
+    )
+    parse_timeout: float = setting(
+        120.0, "Seconds reading one file may take in a worker before it is stopped and the file reported.", _positive_float
+    )
+    parse_memory_mb: int = setting(
+        1024,
+        "Address space of one ingest worker in megabytes (reader, antiword, tesseract); a file needing more is refused.",
+        _positive_int,
+    )
+    ocr_page_timeout: float = setting(
+        180.0, "Seconds tesseract may spend on one page before the file is reported.", _positive_float
+    )
+    ocr_min_confidence: float = setting(
+        60.0, "OCR pages under this mean word confidence (0-100) are left out and reported, not indexed.", _positive_float
     )
 
     @classmethod

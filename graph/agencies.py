@@ -1,29 +1,46 @@
-"""Gazetteer of Vietnamese state and party bodies: names, abbreviations, issuer codes, hierarchy.
+"""Vietnamese state and party bodies: names, abbreviations, issuer codes, hierarchy, for the whole country.
 
-Local bodies (UBND, HĐND, Thành ủy, Sở …) are templates instantiated per area ("Hà Nội", "quận Hà
-Đông"); national bodies (Chính phủ, Bộ Nội vụ …) exist once. `resolve_issuer` turns the code after a
-document number ("UBND", "CP", "TU") into an agency, taking the area from the text around it.
+The gazetteer is data (graph/data/agencies.json): national bodies (Quốc hội … every ministry, today's
+and the former ones older documents name, courts, procuracy, party), the provinces (63 before the
+2025 merger, 34 after it, with the mapping) and templates of local bodies (UBND, HĐND, Tỉnh ủy, Sở …)
+instantiated for any province or district. `resolve_issuer` turns the code after a document number
+("UBND", "CP", "TT-BTC") into a body, taking the area from the text around it; `agency_named` reads
+a body written out ("Ủy ban nhân dân tỉnh Quảng Ninh"). No area is assumed: a local body without a
+named area belongs to the document's own area, when it has one.
 """
 
 from __future__ import annotations
 
+import difflib
+import itertools
+import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
 
+from ingest.signature import POSITIONS
 from vntext.normalize import fold_diacritics
 
 
 @dataclass(frozen=True)
 class Area:
-    """An administrative area: the city ("Hà Nội") or a district within it ("quận Hà Đông")."""
+    """A province ("Hà Nội", kind "thành phố") or a district within one ("quận Hà Đông")."""
 
     name: str
     level: str  # "province" or "district"
     parent: str | None = None
+    kind: str = field(default="tỉnh", compare=False)
 
     @property
     def slug(self) -> str:
         return slugify(self.name)
+
+    @property
+    def full(self) -> str:
+        """The name as a body's label writes it: "thành phố Hà Nội", "tỉnh Nghệ An", "quận Hà Đông"."""
+        return self.name if self.level == "district" else f"{self.kind} {self.name}"
 
 
 @dataclass(frozen=True)
@@ -36,57 +53,12 @@ class Agency:
     parent: str | None = None
     area: Area | None = None
     issuer_codes: tuple[str, ...] = field(default=(), compare=False)
+    until: str | None = field(default=None, compare=False)  # last day, for a body merged or renamed
+    successor: str | None = field(default=None, compare=False)
 
     @property
     def slug(self) -> str:
         return self.key
-
-
-HA_NOI = Area("Hà Nội", "province")
-KNOWN_AREAS = {
-    "ha noi": HA_NOI,
-    "ha dong": Area("quận Hà Đông", "district", "Hà Nội"),
-}
-_NATIONAL = [
-    Agency("chinh-phu", "Chính phủ", ("CP", "Chính phủ nước Cộng hòa xã hội chủ nghĩa Việt Nam"), issuer_codes=("CP",)),
-    Agency("thu-tuong-chinh-phu", "Thủ tướng Chính phủ", ("TTg",), "chinh-phu", issuer_codes=("TTG",)),
-    Agency("van-phong-chinh-phu", "Văn phòng Chính phủ", ("VPCP",), "chinh-phu", issuer_codes=("VPCP",)),
-    Agency("bo-noi-vu", "Bộ Nội vụ", ("BNV",), "chinh-phu", issuer_codes=("BNV",)),
-    Agency("bo-tai-chinh", "Bộ Tài chính", ("BTC",), "chinh-phu", issuer_codes=("BTC",)),
-    Agency("bo-tu-phap", "Bộ Tư pháp", ("BTP",), "chinh-phu", issuer_codes=("BTP",)),
-    Agency("quoc-hoi", "Quốc hội", ("QH",), issuer_codes=("QH",)),
-    Agency("uy-ban-thuong-vu-quoc-hoi", "Ủy ban Thường vụ Quốc hội", ("UBTVQH",), "quoc-hoi", issuer_codes=("UBTVQH",)),
-    Agency("ban-chap-hanh-trung-uong", "Ban Chấp hành Trung ương Đảng", ("TW",), issuer_codes=("TW",)),
-    Agency("bo-chinh-tri", "Bộ Chính trị", ("BCT",), "ban-chap-hanh-trung-uong"),
-]
-# (key prefix, label template, alternative label templates, issuer codes, parent key prefix)
-_LOCAL = [
-    ("ubnd", "Ủy ban nhân dân {area}", ("UBND {area}", "UBND"), ("UBND",), None),
-    ("hdnd", "Hội đồng nhân dân {area}", ("HĐND {area}", "HĐND"), ("HDND",), None),
-    ("thanh-uy", "Thành ủy {area}", ("Thành ủy", "TU"), ("TU",), None),
-    (
-        "ban-can-su-dang-ubnd",
-        "Ban Cán sự Đảng Ủy ban nhân dân {area}",
-        ("Ban Cán sự Đảng UBND", "BCSĐ", "BCSD"),
-        ("BCSD",),
-        "ubnd",
-    ),
-    ("so-noi-vu", "Sở Nội vụ {area}", ("Sở Nội vụ",), ("SNV",), "ubnd"),
-    ("so-tu-phap", "Sở Tư pháp {area}", ("Sở Tư pháp",), ("STP",), "ubnd"),
-    ("so-tai-chinh", "Sở Tài chính {area}", ("Sở Tài chính",), ("STC",), "ubnd"),
-    (
-        "so-thong-tin-va-truyen-thong",
-        "Sở Thông tin và Truyền thông {area}",
-        ("Sở Thông tin và Truyền thông",),
-        ("STTTT",),
-        "ubnd",
-    ),
-    ("van-phong-ubnd", "Văn phòng Ủy ban nhân dân {area}", ("Văn phòng UBND",), ("VP",), "ubnd"),
-    ("ban-chi-dao-cchc", "Ban Chỉ đạo Cải cách hành chính, chuyển đổi số {area}", ("Ban Chỉ đạo CCHC",), (), "ubnd"),
-]
-# Bodies that exist in a district too; a Thành ủy or a Sở is always the city's.
-DISTRICT_BODIES = ("ubnd", "hdnd")
-_DISTRICT_OF = re.compile(r"\b(?:ubnd|uy ban nhan dan)\s+(?:quan|huyen|thi xa)\b")
 
 
 def slugify(text: str) -> str:
@@ -94,85 +66,356 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold_diacritics(text)).strip("-")
 
 
-def local_agency(prefix: str, area: Area) -> Agency:
-    """The local body `prefix` ("ubnd", "so-noi-vu" …) of an area."""
-    for key, label, alts, codes, parent in _LOCAL:
-        if key == prefix:
-            name = area.name if area.level == "district" else f"thành phố {area.name}"
-            parent_agency = (
-                f"{parent}-{area.slug}" if parent else (f"ubnd-{slugify(area.parent)}" if area.parent and key == "ubnd" else None)
-            )
-            alt_labels = [a.format(area=area.name) for a in alts]
-            if area.level == "province" and key in ("ubnd", "hdnd"):
-                short = alts[-1]
-                alt_labels += [
-                    f"{short} Thành phố",
-                    f"{short} thành phố {area.name}",
-                    f"{short} TP {area.name}",
-                    label.format(area="Thành phố"),
-                ]
-            return Agency(f"{key}-{area.slug}", label.format(area=name), tuple(alt_labels), parent_agency, area, codes)
-    raise KeyError(prefix)
+def words(text: str) -> str:
+    """The comparison form of a name: folded, words only ("BỘ LAO ĐỘNG - THƯƠNG BINH" -> "bo lao dong thuong binh")."""
+    return " ".join(re.findall(r"[a-z0-9]+", fold_diacritics(text)))
 
 
+@lru_cache(maxsize=1)
+def gazetteer() -> dict[str, Any]:
+    """graph/data/agencies.json, read once per process."""
+    return json.loads((resources.files("graph") / "data" / "agencies.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
 def national_agencies() -> list[Agency]:
-    return list(_NATIONAL)
+    return [
+        Agency(
+            e["key"],
+            e["label"],
+            tuple(e.get("alt", ())),
+            e.get("parent"),
+            issuer_codes=tuple(fold_diacritics(c).upper() for c in e.get("codes", ())),
+            until=e.get("until"),
+            successor=e.get("successor"),
+        )
+        for e in gazetteer()["national"]
+    ]
 
 
-def agency_by_key(key: str) -> Agency | None:
-    for agency in _NATIONAL:
-        if agency.key == key:
-            return agency
-    for prefix, *_ in _LOCAL:
-        for area in KNOWN_AREAS.values():
-            if key == f"{prefix}-{area.slug}":
-                return local_agency(prefix, area)
-    return None
+@lru_cache(maxsize=1)
+def provinces() -> tuple[Area, ...]:
+    """Every province, before and after the 2025 merger (an unchanged one once)."""
+    return tuple(Area(p["name"], "province", None, p.get("kind_after") or p["kind"]) for p in gazetteer()["provinces"])
 
 
-def resolve_issuer(code: str | None, context: str, default_area: Area = HA_NOI) -> Agency | None:
-    """The agency an issuer code stands for; local codes take the area from the context.
+def province(name: str) -> Area | None:
+    """The province of that name (any accepted spelling), or None."""
+    return _province_names().get(words(name))
 
-    >>> resolve_issuer("UBND", "Kế hoạch của UBND quận Hà Đông").label
-    'Ủy ban nhân dân quận Hà Đông'
-    >>> resolve_issuer("UBND", "UBND Thành phố ban hành").label
-    'Ủy ban nhân dân thành phố Hà Nội'
-    >>> resolve_issuer("UBTVQH15", "").label
-    'Ủy ban Thường vụ Quốc hội'
+
+@lru_cache(maxsize=1)
+def _province_names() -> dict[str, Area]:
+    names: dict[str, Area] = {}
+    for entry, area in zip(gazetteer()["provinces"], provinces(), strict=True):
+        for name in (entry["name"], *entry.get("alt", ())):
+            names[words(name)] = area
+    names["hcm"] = names["ho chi minh"]
+    return names
+
+
+@lru_cache(maxsize=1)
+def _province_pattern() -> re.Pattern[str]:
+    alternatives = sorted(_province_names(), key=len, reverse=True)
+    return re.compile(r"(?<![a-z0-9])(" + "|".join(re.escape(a) for a in alternatives) + r")(?![a-z0-9])")
+
+
+def province_named(text: str) -> Area | None:
+    """The first province named in `text` ("tỉnh Quảng Ninh", "TP.HCM", "Thừa Thiên Huế"), or None.
+
+    >>> province_named("ỦY BAN NHÂN DÂN TỈNH QUẢNG NINH").full, province_named("UBND TP.HCM").name
+    ('tỉnh Quảng Ninh', 'Hồ Chí Minh')
     """
-    if not code:
-        return None
-    folded = fold_diacritics(code).upper()
-    base = re.sub(r"\d+$", "", folded)  # UBTVQH15, QH14: the term number is not part of the body
-    for agency in _NATIONAL:
-        if base in agency.issuer_codes:
-            return agency
-    for prefix, _, _, codes, _ in _LOCAL:
-        if base in codes:
-            area = area_in_context(context, default_area) if prefix in DISTRICT_BODIES else default_area
-            return local_agency(prefix, area)
+    match = _province_pattern().search(words(text))
+    return _province_names()[match.group(1)] if match else None
+
+
+def province_like(place: str) -> Area | None:
+    """The province a garbled place name stands for (OCR: "Thdnh phA ruA Chi Minh"), or None."""
+    folded = words(place).split()
+    for tail in (folded, folded[-3:], folded[-2:]):
+        spelled = " ".join(tail)
+        close = difflib.get_close_matches(spelled, list(_province_names()), n=1, cutoff=0.75)
+        if close and len(spelled) >= 6:
+            return _province_names()[close[0]]
     return None
 
 
-def area_in_context(context: str, default_area: Area = HA_NOI) -> Area:
-    """A district named near a local body ("UBND quận Hà Đông") wins over the document's city."""
+def home_area(text: str) -> Area | None:
+    """The province a text is about: the one it names most (a news article on Hà Nội), or None."""
+    counts: dict[Area, int] = {}
+    for match in _province_pattern().finditer(words(text)):
+        area = _province_names()[match.group(1)]
+        counts[area] = counts.get(area, 0) + 1
+    return max(counts, key=lambda a: counts[a]) if counts else None
+
+
+_DISTRICT = re.compile(r"\b(quan|huyen|thi xa|thanh pho)\s+((?:[a-z]+\s?){1,3})")
+
+
+def area_in_context(context: str, default_area: Area | None = None) -> Area | None:
+    """A district named in the context of a local body ("UBND quận Hà Đông", a section on "quận Hà Đông")
+    wins over the document's own area.
+
+    >>> area_in_context("Kế hoạch của UBND quận Hà Đông", province("Hà Nội")).name
+    'quận Hà Đông'
+    >>> area_in_context("II. Kết quả của quận Hà Đông; UBND quận ban hành …", province("Hà Nội")).full
+    'quận Hà Đông'
+    """
     folded = fold_diacritics(context)
-    if _DISTRICT_OF.search(folded) or "quan ha dong" in folded:
-        for key, area in KNOWN_AREAS.items():
-            if area.level == "district" and key in folded:
-                return area
+    bodies = re.finditer(r"(?:ubnd|uy ban nhan dan|hdnd|hoi dong nhan dan)\s+(quan|huyen|thi xa|thanh pho)[ \t]+", folded)
+    named = re.finditer(r"(?<![a-z])(quan|huyen|thi xa)[ \t]+", folded)
+    for match in itertools.chain(bodies, named):
+        name = _capitalized_words(context[match.end() : match.end() + 40])
+        if not name or (match.group(1) == "thanh pho" and province_named(name) is not None):
+            continue
+        kind = context[match.start(1) : match.end(1)].lower()
+        parent = default_area.name if default_area and default_area.level == "province" else None
+        return Area(f"{kind} {name}", "district", parent, kind)
     return default_area
 
 
-def agency_named(text: str, default_area: Area = HA_NOI) -> Agency | None:
-    """An agency written out in text ("của Bộ Tài chính", "của Thành ủy"), or None."""
-    folded = fold_diacritics(text)
-    for agency in sorted(_NATIONAL, key=lambda a: -len(a.label)):
-        if fold_diacritics(agency.label) in folded:
+def _capitalized_words(text: str) -> str:
+    """The capitalized words a name is made of ("Hà Đông"; "Hà\\nNội" wrapped in a PDF), at most three."""
+    found: list[str] = []
+    position = 0
+    for match in re.finditer(r"(\s*)([A-ZĐ][^\W\d_]*)", text):
+        if match.start() != position or (found and not match.group(1)) or ("\n" in match.group(1) and len(found) >= 2):
+            break
+        found.append(match.group(2))
+        position = match.end()
+        if len(found) == 3:
+            break
+    return " ".join(found)
+
+
+@lru_cache(maxsize=1)
+def _templates() -> dict[str, dict[str, Any]]:
+    templates = {entry["prefix"]: entry for entry in gazetteer()["local"]}
+    templates["thanh-uy"] = templates["tinh-uy"]
+    return templates
+
+
+def local_agency(prefix: str, area: Area) -> Agency:
+    """The local body `prefix` ("ubnd", "so-noi-vu" …) of an area.
+
+    >>> local_agency("ubnd", province("Hà Nội")).label, local_agency("tinh-uy", province("Nghệ An")).label
+    ('Ủy ban nhân dân thành phố Hà Nội', 'Tỉnh ủy Nghệ An')
+    """
+    template = _templates()[prefix]
+    city = area.kind == "thành phố"
+    if template["prefix"] == "tinh-uy":
+        prefix = "thanh-uy" if city else "tinh-uy"
+    values = {"area": area.full, "short": area.name, "party_committee": "Thành ủy" if city else "Tỉnh ủy"}
+    alt_labels = [alt.format(**values) for alt in template.get("alt", ())]
+    if area.level == "province" and prefix in ("ubnd", "hdnd"):
+        short = alt_labels[-1]
+        alt_labels += [f"{short} Thành phố" if city else f"{short} tỉnh", f"{short} TP {area.name}" if city else ""]
+    parent = f"{template['parent']}-{area.slug}" if template.get("parent") else None
+    if prefix == "ubnd" and area.level == "district" and area.parent:
+        parent = f"ubnd-{slugify(area.parent)}"
+    codes = tuple(fold_diacritics(c).upper() for c in template.get("codes", ()))
+    label = template["label"].format(**values)
+    return Agency(f"{prefix}-{area.slug}", label, tuple(a for a in alt_labels if a), parent, area, codes, template.get("until"))
+
+
+def agency_by_key(key: str) -> Agency | None:
+    """The body a key names: a national one, or a local template of a province ("so-noi-vu-ha-noi")."""
+    for agency in national_agencies():
+        if agency.key == key:
             return agency
-    local_names = {"ubnd": ("uy ban nhan dan", "ubnd"), "hdnd": ("hoi dong nhan dan", "hdnd"), "thanh-uy": ("thanh uy",)}
-    for prefix, names in local_names.items():
-        if any(re.search(rf"\b{name}\b", folded) for name in names):
-            area = area_in_context(text, default_area) if prefix in DISTRICT_BODIES else default_area
-            return local_agency(prefix, area)
+    for prefix in sorted(_templates(), key=len, reverse=True):
+        if key.startswith(prefix + "-"):
+            slug = key[len(prefix) + 1 :]
+            area = next((a for a in provinces() if a.slug == slug), None)
+            if area is None and re.match(r"(quan|huyen|thi-xa|thanh-pho)-", slug):
+                kind, _, rest = slug.partition("-")
+                area = Area(f"{kind.replace('-', ' ')} {rest.replace('-', ' ').title()}", "district")
+            return local_agency(prefix, area) if area else None
     return None
+
+
+def resolve_issuer(code: str | None, context: str, default_area: Area | None = None) -> Agency | None:
+    """The body an issuer code stands for; a local code takes its area from the context.
+
+    >>> hanoi = province("Hà Nội")
+    >>> resolve_issuer("UBND", "Kế hoạch của UBND quận Hà Đông", hanoi).label
+    'Ủy ban nhân dân quận Hà Đông'
+    >>> resolve_issuer("UBND", "UBND Thành phố ban hành", hanoi).label
+    'Ủy ban nhân dân thành phố Hà Nội'
+    >>> resolve_issuer("UBTVQH15", "").label, resolve_issuer("BLĐTBXH-NHNNVN", "").label
+    ('Ủy ban Thường vụ Quốc hội', 'Bộ Lao động - Thương binh và Xã hội')
+    >>> resolve_issuer("UBND", "") is None  # which province's? Nothing says.
+    True
+    """
+    if not code:
+        return None
+    first = fold_diacritics(re.split(r"[-\s]", code.strip())[0]).upper()
+    base = re.sub(r"\d+$", "", first)  # UBTVQH15, QH14: the term number is not part of the body
+    for agency in national_agencies():
+        if base in agency.issuer_codes:
+            return agency
+    for prefix, template in _templates().items():
+        if base in (fold_diacritics(c).upper() for c in template.get("codes", ())):
+            area = area_in_context(context, default_area) if template.get("district") else default_area
+            return local_agency(prefix, area) if area else None
+    return None
+
+
+@lru_cache(maxsize=1)
+def _national_names() -> tuple[tuple[str, Agency], ...]:
+    """(folded name, body) for every label and every long alternative label, longest first."""
+    names = [
+        (words(name), agency)
+        for agency in national_agencies()
+        for name in (agency.label, *agency.alt_labels)
+        if len(name) >= 8 or name == agency.label
+    ]
+    return tuple(sorted(names, key=lambda item: -len(item[0])))
+
+
+@lru_cache(maxsize=1)
+def _local_names() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """(pattern of the body's name without its area, template prefix), longest name first."""
+    found = []
+    for prefix, template in _templates().items():
+        if prefix == "thanh-uy":
+            continue
+        bare = words(template["label"].replace("{area}", "").replace("{short}", "").replace("{party_committee}", ""))
+        names = {bare} | {words(a.replace("{area}", "").replace("{short}", "")) for a in template.get("alt", ()) if "{" in a}
+        if prefix == "tinh-uy":
+            names = {"tinh uy", "thanh uy"}
+        for name in names:
+            if name:
+                found.append((re.compile(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])"), prefix))
+    return tuple(sorted(found, key=lambda item: -len(item[0].pattern)))
+
+
+def agency_named(text: str, default_area: Area | None = None) -> Agency | None:
+    """A body written out in text ("của Bộ Tài chính", "ỦY BAN NHÂN DÂN TỈNH LÀO CAI"), or None.
+
+    >>> agency_named("BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI").label
+    'Bộ Lao động - Thương binh và Xã hội'
+    >>> agency_named("HỘI ĐỒNG NHÂN DÂN TỈNH VĨNH LONG").label
+    'Hội đồng nhân dân tỉnh Vĩnh Long'
+    >>> agency_named("THỦ TƯỚNG CHÍNH PHỦ").key
+    'thu-tuong-chinh-phu'
+    """
+    folded = words(text)
+    padded = f" {folded} "
+    best: tuple[int, int, Agency] | None = None  # (position, -length, body): the first, then the longest
+    for name, agency in _national_names():
+        position = padded.find(f" {name} ")
+        if position >= 0 and (best is None or (position, -len(name)) < best[:2]):
+            best = (position, -len(name), agency)
+    for pattern, prefix in _local_names():
+        match = pattern.search(folded)
+        if match and (best is None or (match.start() + 1, -len(match.group(0))) < best[:2]):
+            rest = folded[match.end() : match.end() + 60]
+            area = _area_after(rest, prefix, text, default_area)
+            if area is not None:
+                best = (match.start() + 1, -len(match.group(0)), local_agency(prefix, area))
+    return best[2] if best else None
+
+
+def _area_after(rest: str, prefix: str, text: str, default_area: Area | None) -> Area | None:
+    """The area named right after a local body's name ("tinh lao cai", "thanh pho", "quan ha dong")."""
+    district = re.match(r"\s*(quan|huyen|thi xa)\s", rest)
+    if district and _templates()[prefix].get("district"):
+        return area_in_context(text, default_area)
+    named = re.match(r"\s*(?:tinh|thanh pho|tp)?\s*(.*)", rest)
+    area = province_named(named.group(1)[:40]) if named else None
+    if named and area is not None and _province_pattern().match(words(named.group(1))):
+        return area
+    return default_area
+
+
+_UNIT = re.compile(
+    r"^(?:SỞ|CỤC|TỔNG CỤC|CHI CỤC|VỤ|VĂN PHÒNG|THANH TRA|BAN|VIỆN|KHO BẠC|BẢO HIỂM XÃ HỘI|HỌC VIỆN|TRƯỜNG|ĐẠI HỌC|"
+    r"CÔNG AN|BỘ CHỈ HUY|ĐÀI|BÁO|TRUNG TÂM)\b"
+)
+
+
+def issuing_body(lines: list[str], default_area: Area | None = None) -> Agency | None:
+    """The body a header block names: "ỦY BAN NHÂN DÂN / TỈNH QUẢNG NINH" is one body; in "BỘ TÀI CHÍNH /
+    TỔNG CỤC THUẾ" or "UBND TỈNH LÀO CAI / SỞ TƯ PHÁP" the last line is the unit that issues, under the first.
+
+    >>> issuing_body(["UBND TỈNH LÀO CAI", "SỞ TƯ PHÁP"]).label, issuing_body(["BỘ TÀI CHÍNH", "TỔNG CỤC THUẾ"]).label
+    ('Sở Tư pháp tỉnh Lào Cai', 'Tổng cục Thuế')
+    """
+    if len(lines) >= 2 and _UNIT.match(lines[-1].strip()):
+        parent = agency_named(" ".join(lines[:-1]), default_area)
+        area = parent.area if parent is not None and parent.area is not None else default_area
+        return agency_named(lines[-1], area) or printed_body(lines[-1], parent)
+    return agency_named(" ".join(lines), default_area)
+
+
+def printed_body(text: str, parent: Agency | None = None) -> Agency | None:
+    """A body the gazetteer does not know, named as printed ("TỔNG CỤC THUẾ" -> "Tổng cục Thuế")."""
+    words = text.split()
+    if len(words) < 2 or not text.isupper() or len(words) > 12:
+        return None
+    label = _body_case(text)
+    return Agency(slugify(label), label, (), parent.key if parent else None)
+
+
+def _body_case(text: str) -> str:
+    """Capitals as a body's name writes them: the first word and the name after the kind of body."""
+    lowered = restore_case(text.lower())
+    words = lowered.split()
+    kinds = {"tổng", "cục", "chi", "vụ", "sở", "ban", "viện", "văn", "phòng", "trường", "trung", "tâm", "học"}
+    out = [words[0].capitalize()]
+    named = False
+    for word in words[1:]:
+        if not named and word not in kinds:
+            named = True
+            word = word[:1].upper() + word[1:]
+        out.append(word)
+    return " ".join(out)
+
+
+@lru_cache(maxsize=1)
+def _positions() -> dict[str, str]:
+    return {words(p): p for p in POSITIONS}
+
+
+def display_position(printed: str) -> str | None:
+    """A signature block's position as written in running text: "PHÓ THỦ TƯỚNG" -> "Phó Thủ tướng".
+
+    >>> display_position("CHỦ TỊCH QUỐC HỘI"), display_position("THỨ TRƯỞNG BỘ TÀI CHÍNH")
+    ('Chủ tịch Quốc hội', 'Thứ trưởng Bộ Tài chính')
+    """
+    folded = words(printed)
+    if not folded:
+        return None
+    for name in sorted(_positions(), key=len, reverse=True):
+        if folded == name or folded.startswith(name + " "):
+            tail_words = printed.split()[len(name.split()) :]
+            tail = " ".join(tail_words)
+            body = agency_named(tail) if tail else None
+            suffix = f" {body.label}" if body else (f" {restore_case(tail.lower())}" if tail else "")
+            return _positions()[name] + suffix
+    return restore_case(printed.strip().lower()).capitalize()
+
+
+@lru_cache(maxsize=1)
+def _proper_names() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Names that keep their capitals inside a lower-cased title: provinces, national bodies, "Việt Nam"."""
+    names = {area.name for area in provinces()} | {a.label for a in national_agencies()} | {"Việt Nam", "Nhà nước", "Đảng"}
+    names |= {"Cộng hòa xã hội chủ nghĩa Việt Nam"}
+    patterns = []
+    for name in sorted(names, key=len, reverse=True):
+        lowered = re.escape(name.lower())
+        patterns.append((re.compile(rf"(?<!\w){lowered}(?!\w)"), name))
+    return tuple(patterns)
+
+
+def restore_case(text: str) -> str:
+    """Lower-case text with the capitals of known names put back ("hàng hải việt nam" -> "hàng hải Việt Nam").
+
+    >>> restore_case("quy định mức học phí trên địa bàn tỉnh vĩnh long")
+    'quy định mức học phí trên địa bàn tỉnh Vĩnh Long'
+    """
+    for pattern, name in _proper_names():
+        text = pattern.sub(name, text)
+    return text

@@ -1,7 +1,8 @@
 """Facts from a document's passages: documents cited, relations, agencies, people, indicators.
 
 Rules and gazetteers over sentences (underthesea), every fact with its evidence: the passage and
-the character span in the document's text it was read from.
+the character span in the document's text it was read from. A formal document also brings what its
+header, signature and articles say about itself (ingest.legal_facts, graph.legal_relations).
 """
 
 from __future__ import annotations
@@ -9,31 +10,35 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
-from graph.agencies import HA_NOI, Agency, Area, agency_named, area_in_context, local_agency, national_agencies, resolve_issuer
+from graph.agencies import (
+    Agency,
+    Area,
+    agency_named,
+    area_in_context,
+    home_area,
+    issuing_body,
+    local_agency,
+    national_agencies,
+    printed_body,
+    province,
+    province_like,
+    province_named,
+    resolve_issuer,
+)
 from graph.indicators import Observation, find_observations
+from graph.legal_relations import LegalText, Proposal, Relation, bases, changes, proposals, title_relations
+from graph.references import CODE_BY_NAME, DocumentRef, Evidence, default_issuer, named_references, numbered_references
 from ingest.document import Document, Passage
-from vntext.dates import find_dates, parse_date
+from ingest.header import readable_subject
 from vntext.normalize import fold_diacritics
-from vntext.numbers import DOCUMENT_TYPES, find_document_numbers
+from vntext.numbers import parse_blank_number, parse_document_number
 from vntext.segmentation import sentence_spans
 
-_TYPE_NAMES = sorted({name for name in DOCUMENT_TYPES.values()}, key=len, reverse=True)
-_CODE_BY_NAME = {fold_diacritics(name).lower(): code for code, name in DOCUMENT_TYPES.items() if "-" not in code}
-_TYPE_BEFORE = re.compile(r"(?i)(" + "|".join(map(re.escape, _TYPE_NAMES)) + r")(?:\s+hành động)?\s*(?:số\s*)?$")
-_LOOSE = re.compile(
-    r"(?<!\w)(" + "|".join(map(re.escape, _TYPE_NAMES)) + r")\s+(?:(số)\s+)?(\d{1,4})(?![\w/.,-]|\s*(?:%|tỷ|triệu))"
-)
-_DATE_AFTER = re.compile(
-    r"^\s*,?\s*ngày\s+(\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})", re.IGNORECASE
-)
-_OF_AGENCY = re.compile(r"^\s*,?\s*(?:ngày\s+[\d/ thángnăm.-]+?\s*)?của\s+([^,;.()]{3,60})", re.IGNORECASE)
-_SUBJECT = re.compile(
-    r"^\s*(?:,?\s*ngày\s+[\d/ thángnăm.-]+?)?\s*(?:của\s+[^,;]{3,60}?\s+)?(?:(?:về việc|về|ban hành|triển khai|thành lập|phê duyệt)\s+)(.+)",
-    re.IGNORECASE,
-)
-_SUBJECT_END = re.compile(r"[;.()\"“”]|,\s*(?:với|trong đó|đồng thời|nhằm|góp phần)\b")
-_RELATION_VERBS = [  # (pattern on folded text between two documents, relation)
+__all__ = ["DocumentRef", "Evidence", "Extraction", "Relation", "extract", "PLAN_TYPES"]
+
+_RELATION_VERBS = [  # (pattern on folded text between two documents of a sentence, relation)
     (re.compile(r"\bcan cu\b"), "based_on"),
     (re.compile(r"\bsua doi,? bo sung\b"), "amends"),
     (re.compile(r"\bthay the\b"), "replaces"),
@@ -41,6 +46,7 @@ _RELATION_VERBS = [  # (pattern on folded text between two documents, relation)
     (re.compile(r"\bhuong dan\b"), "guides"),
     (re.compile(r"\b(?:trien khai|thuc hien|cu the hoa)\b"), "implements"),
 ]
+_PASSIVE = re.compile(r"\b(?:duoc|da duoc|bi)\s+(?:\w+\s+){0,3}?(?:sua doi|thay the|bai bo|huong dan)")
 _FAMILY_NAMES = (
     "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đào Đinh Trịnh Mai Tô "
     "Lương Chu Cao Lâm Vương Tạ Triệu Kiều Quách Thái Trương Đoàn Hà Khúc Lưu Văn Tăng"
@@ -50,53 +56,8 @@ _ROLE = re.compile(
     r"((?:Sở|UBND|Ủy ban nhân dân|Ban|Văn phòng)\s[^,.;:]*)\s+"
     r"((?:" + "|".join(_FAMILY_NAMES) + r")(?:\s[A-ZĐ][a-zà-ỹđ]+){1,3})\b"
 )
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """Where a fact was read: passage and [start, end) in the document's text."""
-
-    document_id: str
-    passage_id: str
-    start: int
-    end: int
-
-
-@dataclass
-class DocumentRef:
-    """A document mentioned (or, for a formal document, the document itself)."""
-
-    number: str  # the local number: "280"
-    type_code: str | None  # folded code: "QD"
-    issuer: Agency | None
-    year: int | None
-    written: str  # as written: "280/QĐ-UBND" or "Nghị quyết số 18"
-    evidence: Evidence
-    full_number: str | None = None  # "280/QĐ-UBND" when written in full
-    date: str | None = None
-    subject: str | None = None
-
-    @property
-    def key(self) -> tuple[str, int, int, str]:
-        """Where this reference is written: stable across processes and pickling, unlike id()."""
-        return (self.evidence.document_id, self.evidence.start, self.evidence.end, self.written)
-
-    @property
-    def identity(self) -> tuple[str, str, str]:
-        """Same issuer, type and number: one document (years are compared when the graph merges)."""
-        return (self.issuer.key if self.issuer else "?", self.type_code or "?", self.number.lstrip("0") or "0")
-
-    @property
-    def type_name(self) -> str | None:
-        return DOCUMENT_TYPES.get(self.type_code or "")
-
-
-@dataclass(frozen=True)
-class Relation:
-    source: DocumentRef
-    relation: str  # based_on, amends, replaces, repeals, guides, implements
-    target: DocumentRef
-    evidence: Evidence
+PLAN_TYPES = ("KH", "CTR", "DA")
+_BULLET = re.compile(r"^[-+•]\s+")
 
 
 @dataclass(frozen=True)
@@ -132,182 +93,122 @@ class Extraction:
     itself: DocumentRef | None = None  # a formal document's own identity
     signer: tuple[str, str] | None = None  # (name, position) under a formal document
     tasks: list[Task] = field(default_factory=list)  # what a plan sets out to do
+    facts: dict[str, Any] = field(default_factory=dict)  # the document's own metadata["legal"]
+    proposals: list[Proposal] = field(default_factory=list)
 
 
-def extract(document: Document, *, area: Area = HA_NOI) -> Extraction:
-    """Every fact of a document (see the module docstring)."""
-    result = Extraction(document)
+def extract(document: Document, *, area: Area | None = None) -> Extraction:
+    """Every fact of a document (see the module docstring); `area` is the one it is about, else read from it."""
+    facts = dict(document.metadata.get("legal") or {})
+    area = area or document_area(document, facts)
+    result = Extraction(document, facts=facts)
     for passage in document.passages:
         context = " ".join(passage.path)
         for span in sentence_spans(document.text, passage.start, passage.end):
             sentence = document.text[span.start : span.end]
-            refs = _references(document, passage, span.start, sentence, context, area)
+            refs = numbered_references(document.id, passage.id, span.start, sentence, context, area)
             result.references += refs
-            result.relations += _relations(document.text, span.start, sentence, refs, passage, document.id)
+            result.relations += _relations(document.text, span.start, refs, passage, document.id)
             result.people += _people(sentence, span.start, passage, document.id, area)
         result.observations += find_observations(document, passage, area)
         result.agencies += _agencies(document.text, passage, area)
-    if document.number:
-        result.itself = _itself(document, area)
-        result.relations += _legal_bases(document, result.itself, result.references)
-        result.relations += _title_relations(document, result.itself, result.references)
-        result.signer = _signer(document)
-        if result.itself.type_code in PLAN_TYPES:
-            result.tasks = _tasks(document)
+    if facts and (facts.get("type") or document.number):
+        result.itself = _itself(document, facts, area)
+        if result.itself is not None:
+            _legal(result, area)
     return result
 
 
-def _references(document: Document, passage: Passage, offset: int, sentence: str, context: str, area: Area) -> list[DocumentRef]:
-    refs = []
-    numbered_spans = []
-    for start, end, number in find_document_numbers(sentence):
-        numbered_spans.append((start, end))
-        before, after = sentence[:start], sentence[end:]
-        type_match = _TYPE_BEFORE.search(before)
-        code = _CODE_BY_NAME.get(fold_diacritics(type_match.group(1)).lower()) if type_match else None
-        code = code or (fold_diacritics(number.type_code).upper() if number.type_code else None)
-        named = _OF_AGENCY.match(after)
-        issuer = (agency_named(named.group(1), area) if named else None) or resolve_issuer(
-            number.issuer_code, context + " " + sentence, area
-        )
-        date = _date_after(after) or _only_date(sentence, len(find_document_numbers(sentence)))
-        evidence = Evidence(document.id, passage.id, offset + start, offset + end)
-        refs.append(
-            DocumentRef(
-                number.number,
-                code,
-                issuer,
-                number.year or (int(date[:4]) if date else None),
-                number.raw,
-                evidence,
-                number.canonical,
-                date,
-                _subject(after),
-            )
-        )
-    for match in _LOOSE.finditer(sentence):
-        if any(s <= match.start(3) < e for s, e in numbered_spans):
-            continue
-        after = sentence[match.end() :]
-        named = _OF_AGENCY.match(after)
-        if not named and not match.group(2):
-            continue  # "Đề án 06" is a reference only with its issuer; "Kế hoạch 5" alone is not
-        issuer = agency_named(named.group(1), area) if named else None
-        if issuer is None:
-            continue  # no issuer: its identity cannot be established
-        date = _date_after(after)
-        evidence = Evidence(document.id, passage.id, offset + match.start(), offset + match.end())
-        code = _CODE_BY_NAME.get(fold_diacritics(match.group(1)).lower())
-        refs.append(
-            DocumentRef(
-                match.group(3),
-                code,
-                issuer,
-                int(date[:4]) if date else None,
-                match.group(0),
-                evidence,
-                None,
-                date,
-                _subject(after),
-            )
-        )
-    return refs
+def document_area(document: Document, facts: dict[str, Any]) -> Area | None:
+    """The province a document belongs to: its issuer's (header, place) or, for an article, the one it names most."""
+    for block in reversed(facts.get("issuer") or []):
+        agency = issuing_body(block.get("lines") or [block["text"]], None)
+        if agency is not None and agency.area is not None:
+            return province(agency.area.parent) if agency.area.level == "district" and agency.area.parent else agency.area
+        if agency is not None:
+            return None  # a national body: no area of its own
+    if facts.get("place"):
+        return province_named(facts["place"]) or province_like(facts["place"])
+    return home_area(f"{document.title}\n{document.text[:20_000]}")
 
 
-def _date_after(text: str) -> str | None:
-    match = _DATE_AFTER.match(text)
-    return parse_date(match.group(1)) if match else None
+def _legal(result: Extraction, area: Area | None) -> None:
+    """A formal document's own facts: laws cited by name, bases, changes, guidance, proposals, signer."""
+    document, facts, itself = result.document, result.facts, result.itself
+    assert itself is not None  # extract() calls this for a formal document that names itself
+    text = LegalText(document, facts, result.references)
+    taken = [(r.evidence.start, r.evidence.end) for r in result.references]
+    for start, end in text.zones():
+        passage = text.passage_at(start)
+        local = [(s - start, e - start) for s, e in taken if start <= s < end]
+        zone = document.text[start:end].replace("\n", " ")  # a name wrapped over two lines of a PDF
+        result.references += named_references(document.id, passage.id, start, zone, local)
+    text = LegalText(document, facts, result.references)
+    result.relations += bases(text, itself) + changes(text, itself) + title_relations(text, itself)
+    result.proposals = proposals(text, area)
+    signer = facts.get("signer")
+    result.signer = (signer["name"], signer.get("position") or "") if signer else None
+    if (itself.type_code or "") in PLAN_TYPES:
+        result.tasks = _tasks(document)
 
 
-def _only_date(sentence: str, numbers_in_sentence: int) -> str | None:
-    """ "Ngày 11 tháng 1 năm 2023, UBND … ban hành Quyết định số 280/QĐ-UBND": one number, one date."""
-    dates = list(find_dates(sentence))
-    if numbers_in_sentence == 1 and len(dates) == 1 and "ban hành" in sentence:
-        return dates[0].iso
-    return None
-
-
-def _subject(after: str) -> str | None:
-    match = _SUBJECT.match(after)
-    if not match:
+def _itself(document: Document, facts: dict[str, Any], area: Area | None) -> DocumentRef | None:
+    """The formal document as a reference to itself: number, type, issuer and date from its header."""
+    number = parse_document_number(document.number) if document.number else None
+    blank = parse_blank_number(facts["blank_number"]) if facts.get("blank_number") else None
+    code = CODE_BY_NAME.get(fold_diacritics(facts.get("type") or "").lower())
+    parsed = number or blank
+    code = code or (fold_diacritics(parsed.type_code).upper() if parsed and parsed.type_code else None)
+    issuer = _issuer(facts, parsed, area, code)
+    date = (facts.get("date") or {}).get("text")
+    year = (number.year if number else None) or (blank.year if blank else None) or facts.get("year")
+    span = facts.get("number") or facts.get("subject") or {"start": 0, "end": 0}
+    passage = document.passages[0] if document.passages else None
+    if passage is None:
         return None
-    subject = _SUBJECT_END.split(match.group(1), maxsplit=1)[0].strip(" ,")
-    words = subject.split()
-    return " ".join(words[:30]) if len(words) >= 2 else None
+    evidence = Evidence(document.id, passage.id, span["start"], span["end"])
+    printed = (facts.get("subject") or {}).get("text")
+    subject = readable_subject(document.text, printed, facts.get("type")) if printed else None
+    if number is None:
+        written = document.title
+        return DocumentRef(
+            "", code, issuer, year, written, evidence, None, date, subject, own_document=document.id, described=True
+        )
+    return DocumentRef(number.number, code, issuer, year, number.raw, evidence, number.canonical, date, subject, described=True)
 
 
-def _relations(
-    text: str, offset: int, sentence: str, refs: list[DocumentRef], passage: Passage, document_id: str
-) -> list[Relation]:
-    """A relation verb between two documents of a sentence links the earlier to the later one."""
+def _issuer(facts: dict[str, Any], parsed, area: Area | None, code: str | None) -> Agency | None:
+    """The issuing body: the header's capitalized block, else the number's code (in the document's area),
+    else the block as printed — a body the gazetteer does not know is still the issuer."""
+    blocks = list(reversed(facts.get("issuer") or []))
+    for block in blocks:
+        agency = issuing_body(block.get("lines") or [block["text"]], area)
+        if agency is not None:
+            return agency
+    if parsed is not None and parsed.issuer_code:
+        agency = resolve_issuer(parsed.issuer_code, " ".join(b["text"] for b in blocks), area)
+        if agency is not None:
+            return agency
+    return default_issuer(code) or (printed_body(blocks[0]["text"]) if blocks else None)
+
+
+def _relations(text: str, offset: int, refs: list[DocumentRef], passage: Passage, document_id: str) -> list[Relation]:
+    """A relation verb between two documents of a sentence links the earlier to the later one
+    ("… được sửa đổi, bổ sung bởi …": the later to the earlier)."""
     ordered = sorted(refs, key=lambda r: r.evidence.start)
     relations = []
     for first, second in zip(ordered, ordered[1:], strict=False):
         between = fold_diacritics(text[first.evidence.end : second.evidence.start])
-        if len(between) > 160 or "\n" in between:
-            continue  # separate lines ("Căn cứ …;" lists) are separate statements
+        if len(between) > 160 or "\n" in between or between.lstrip().startswith(";"):
+            continue  # separate lines ("Căn cứ …;" lists) and list items are separate statements
         for pattern, relation in _RELATION_VERBS:
             if pattern.search(between):
                 evidence = Evidence(document_id, passage.id, first.evidence.start, second.evidence.end)
-                relations.append(Relation(first, relation, second, evidence))
-                break
-    return relations
-
-
-def _itself(document: Document, area: Area) -> DocumentRef:
-    from vntext.numbers import parse_document_number
-
-    number = parse_document_number(document.number)
-    header = document.text[:800]
-    issuer = agency_named(header.split("\n", 2)[0] + " " + header[:200], area) or resolve_issuer(number.issuer_code, header, area)
-    start = document.text.find(document.number)
-    evidence = Evidence(document.id, document.passages[0].id, max(0, start), max(0, start) + len(document.number))
-    code = fold_diacritics(number.type_code).upper() if number.type_code else None
-    year = number.year or (int(document.date[:4]) if document.date else None)
-    return DocumentRef(
-        number.number, code, issuer, year, document.number, evidence, number.canonical, document.date, document.title
-    )
-
-
-def _legal_bases(document: Document, itself: DocumentRef, refs: list[DocumentRef]) -> list[Relation]:
-    """Every document cited on a "Căn cứ …" line of a formal document is a legal basis of it."""
-    relations = []
-    for ref in refs:
-        line_start = document.text.rfind("\n", 0, ref.evidence.start) + 1
-        if (
-            fold_diacritics(document.text[line_start : line_start + 7]).lower() == "can cu "
-            and ref.full_number != itself.full_number
-        ):
-            relations.append(Relation(itself, "based_on", ref, ref.evidence))
-    return relations
-
-
-PLAN_TYPES = ("KH", "CTR", "DA")
-_TITLE_WORD = re.compile(r"^(?:QUYẾT ĐỊNH|KẾ HOẠCH|CHƯƠNG TRÌNH|ĐỀ ÁN|NGHỊ QUYẾT|CHỈ THỊ|THÔNG TƯ|NGHỊ ĐỊNH|BÁO CÁO)$")
-_BULLET = re.compile(r"^[-+•]\s+")
-
-
-def _title_relations(document: Document, itself: DocumentRef, refs: list[DocumentRef]) -> list[Relation]:
-    """The title says what the document does to another: "Triển khai thực hiện Quyết định số 280/QĐ-UBND"."""
-    lines = document.text[:3000].split("\n")
-    offset, title_start, title_end = 0, None, None
-    for line in lines:
-        if title_start is None and _TITLE_WORD.match(line.strip()):
-            title_start = offset + len(line) + 1
-        elif title_start is not None and (not line.strip() or line.startswith("Căn cứ")):
-            title_end = offset
-            break
-        offset += len(line) + 1
-    if title_start is None or title_end is None:
-        return []
-    relations = []
-    for ref in refs:
-        if title_start <= ref.evidence.start < title_end:
-            before = fold_diacritics(document.text[title_start : ref.evidence.start]).lower()
-            for pattern, relation in _RELATION_VERBS:
-                if pattern.search(before):
-                    relations.append(Relation(itself, relation, ref, ref.evidence))
+                source, target = (second, first) if _PASSIVE.search(between) else (first, second)
+                if relation == "based_on" and source is second:
                     break
+                relations.append(Relation(source, relation, target, evidence))
+                break
     return relations
 
 
@@ -327,34 +228,10 @@ def _tasks(document: Document) -> list[Task]:
     return tasks
 
 
-_POSITION = re.compile(
-    r"^(?:TM\.|KT\.|Q\.|TL\.|TUQ\.)?\s*(CHỦ TỊCH|PHÓ CHỦ TỊCH|BỘ TRƯỞNG|THỨ TRƯỞNG|GIÁM ĐỐC|PHÓ GIÁM ĐỐC|CHÁNH VĂN PHÒNG|THỦ TƯỚNG|PHÓ THỦ TƯỚNG)$"
-)
-
-
-def _signer(document: Document) -> tuple[str, str] | None:
-    """The signature block after "Nơi nhận": the last position line and the name under it."""
-    tail = document.text[document.text.rfind("Nơi nhận") :] if "Nơi nhận" in document.text else document.text[-600:]
-    lines = [line.strip() for line in tail.split("\n") if line.strip()]
-    position = None
-    for line in lines:
-        if match := _POSITION.match(line):
-            position = match.group(1).capitalize()
-    name = next(
-        (
-            line
-            for line in reversed(lines)
-            if re.fullmatch(r"(?:" + "|".join(_FAMILY_NAMES) + r")(?:\s[A-ZĐ][a-zà-ỹđ]+){1,3}", line)
-        ),
-        None,
-    )
-    return (name, position or "") if name else None
-
-
-def _people(sentence: str, offset: int, passage: Passage, document_id: str, area: Area) -> list[PersonMention]:
+def _people(sentence: str, offset: int, passage: Passage, document_id: str, area: Area | None) -> list[PersonMention]:
     people = []
     for match in _ROLE.finditer(sentence):
-        agency = agency_named(match.group(2), area) or _department(match.group(2), area)
+        agency = agency_named(match.group(2), area)
         if agency is None:
             continue
         evidence = Evidence(document_id, passage.id, offset + match.start(), offset + match.end())
@@ -362,27 +239,16 @@ def _people(sentence: str, offset: int, passage: Passage, document_id: str, area
     return people
 
 
-def _department(text: str, area: Area) -> Agency | None:
-    """A city department (Sở …) named in text."""
-    folded = fold_diacritics(text).lower()
-    for prefix in ("so-noi-vu", "so-tu-phap", "so-tai-chinh", "so-thong-tin-va-truyen-thong"):
-        if prefix.replace("-", " ") in folded:
-            return local_agency(prefix, area_in_context(text, area))
-    return None
-
-
-@lru_cache(maxsize=16)
-def _agency_labels(area: Area) -> tuple[tuple[Agency, tuple[tuple[str, str], ...]], ...]:
+@lru_cache(maxsize=128)
+def _agency_labels(area: Area | None) -> tuple[tuple[Agency, tuple[tuple[str, str], ...]], ...]:
     """Known bodies of an area and their searchable labels (as written, folded), built once per area.
 
     Bare abbreviations ("UBND") are left out (context resolves them elsewhere), and a district body
     only counts when it is named with its district.
     """
-    district = area_in_context("quận Hà Đông", area)
-    candidates = national_agencies() + [
-        local_agency(p, area) for p in ("ubnd", "hdnd", "thanh-uy", "so-noi-vu", "so-tu-phap", "ban-chi-dao-cchc")
-    ]
-    candidates += [local_agency(p, district) for p in ("ubnd", "hdnd")]
+    candidates = list(national_agencies())
+    if area is not None:
+        candidates += [local_agency(p, area) for p in ("ubnd", "hdnd", "tinh-uy", "so-noi-vu", "so-tu-phap", "ban-chi-dao-cchc")]
     result = []
     for agency in candidates:
         labels = tuple(
@@ -394,8 +260,8 @@ def _agency_labels(area: Area) -> tuple[tuple[Agency, tuple[tuple[str, str], ...
     return tuple(result)
 
 
-def _agencies(text: str, passage: Passage, area: Area) -> list[AgencyMention]:
-    """Known bodies named in a passage (first mention of each)."""
+def _agencies(text: str, passage: Passage, area: Area | None) -> list[AgencyMention]:
+    """Known bodies named in a passage (first mention of each), districts named with their body."""
     found: dict[str, AgencyMention] = {}
     body = text[passage.start : passage.end]
     folded = fold_diacritics(body).lower()
@@ -406,4 +272,13 @@ def _agencies(text: str, passage: Passage, area: Area) -> list[AgencyMention]:
                 start = passage.start + position
                 found[agency.key] = AgencyMention(agency, Evidence(passage.document_id, passage.id, start, start + len(label)))
                 break
+    for match in re.finditer(r"(?:ubnd|uy ban nhan dan)\s+(?:quan|huyen|thi xa)\s", folded):
+        district = area_in_context(body[match.start() : match.start() + 60], area)
+        if district is None or district.level != "district":
+            continue
+        agency = local_agency("ubnd", district)
+        named_end = folded.find(fold_diacritics(district.name.split(" ", 1)[1]).lower(), match.start())
+        if agency.key not in found and named_end >= 0:
+            start, end = passage.start + match.start(), passage.start + named_end + len(district.name.split(" ", 1)[1])
+            found[agency.key] = AgencyMention(agency, Evidence(passage.document_id, passage.id, start, end))
     return list(found.values())

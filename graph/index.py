@@ -19,7 +19,7 @@ from ingest.derived import FailureLog, ensure_schema
 from ingest.store import DocumentStore
 
 # Bump when extraction or rendering changes: cached extractions and rendered graphs are redone.
-EXTRACTION_VERSION = "3"
+EXTRACTION_VERSION = "5"
 SCHEMA_VERSION = 1
 _TABLES = ("graph_documents", "graph_extractions")
 _SCHEMA = (
@@ -129,7 +129,7 @@ class GraphIndex:
         with self.store.transaction():
             for extraction in fresh:
                 document_id = extraction.document.id
-                payload = pickle.dumps(replace(extraction, document=None))
+                payload = pickle.dumps(replace(extraction, document=None))  # type: ignore[arg-type]  # the document is re-read
                 self.store.db.execute(
                     "INSERT OR REPLACE INTO graph_extractions VALUES (?, ?, ?)",
                     (document_id, f"{signatures[document_id]}:{EXTRACTION_VERSION}", payload),

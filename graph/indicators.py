@@ -54,7 +54,7 @@ class Observation:
     end: int
 
 
-def find_observations(document: Document, passage: Passage, default_area: Area) -> list[Observation]:
+def find_observations(document: Document, passage: Passage, default_area: Area | None) -> list[Observation]:
     """Observations in a passage: a clause naming an indicator and giving a value or a rank."""
     found = []
     text = document.text
@@ -66,13 +66,16 @@ def find_observations(document: Document, passage: Passage, default_area: Area) 
         value, rank = _VALUE.search(line), _RANK.search(line)
         if not value and not rank:
             continue
+        area = area_in_context(line, default_area)
+        if area is None:  # a figure for no known area (a national document's aside) is not an observation
+            continue
         year = _year(line) or _year(_lead_in(text, line_start))
         number = float(value.group(1).replace(",", ".")) if value else None
         unit = ("percent" if value.group(2) == "%" else "points") if value else None
         found.append(
             Observation(
                 indicator,
-                area_in_context(line, default_area),
+                area,
                 year,
                 number,
                 unit,

@@ -1,126 +1,169 @@
-"""Lookup of a document by number in any spelling: "280/QĐ-UBND", "280/QD-UBND", "qđ 280", "Quyết định số 280"."""
+"""Lookup of a document by number in any spelling ("280/QĐ-UBND", "280/QD-UBND", "qđ 280", "Quyết định số
+280") or by name ("Bộ luật Lao động", "Luật Đầu tư công 2024"): what vbpl.vn shows of it — số hiệu, loại,
+cơ quan ban hành, người ký, ngày ban hành and ngày có hiệu lực, tình trạng hiệu lực on a given day, trích
+yếu — and its "lược đồ": every relation both ways, grouped by kind.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from core.errors import NotFoundError, QueryError
+from graph.links import RELATION_PREDICATES, endings, iri, links, one, related
+from graph.names import find_by_name, looks_like_a_name, parse_name_query, rank, related_numbers
 from graph.store import GraphStore
 from graph.uris import entity_kind, local_name, sparql_iri
+from graph.validity import as_of_date, status
 from ingest.store import DocumentStore
 from vntext.numbers import find_document_numbers, find_number_references
 
-_RELATIONS = [  # (SPARQL path from the document, relation name)
-    ("eli:based_on", "based_on"),
-    ("^eli:based_on", "basis_of"),
-    ("eli:cites", "cites"),
-    ("^eli:cites", "cited_by"),
-    ("eli:implements", "implements"),
-    ("^eli:implements", "implemented_by"),
-    ("eli:amends", "amends"),
-    ("^eli:amends", "amended_by"),
-    ("eli:repeals", "repeals"),
-    ("reform:replaces", "replaces"),
-    ("reform:guides", "guides"),
-    ("eli:passed_by", "issued_by"),
-    ("reform:task", "task"),
-]
+MAX_QUERY = 500  # a trích yếu can be long: "Quyết định về việc bãi bỏ Quyết định số 28/2019/QĐ-UBND …"
 
 
 def candidates(graph: GraphStore, text: str) -> list[str]:
-    """URIs of documents a typed number can mean."""
+    """URIs of documents a typed number — or, failing one, a name — can mean, best first."""
     text = text.strip()
-    if not text or len(text) > 200:
-        raise QueryError("type a document number such as 280/QĐ-UBND (at most 200 characters)")
+    if not text or len(text) > MAX_QUERY:
+        raise QueryError(f"type a document number such as 280/QĐ-UBND, or a name (at most {MAX_QUERY} characters)")
     keys = {n.key for _, _, n in find_document_numbers(text)}
     if keys:
         values = " ".join(f'"{k}"' for k in keys)
         rows = graph.query(
             f"SELECT DISTINCT ?doc WHERE {{ VALUES ?key {{ {values} }} ?doc reform:numberKey ?key }} ORDER BY ?doc"
         )
-        return [str(r[0]) for r in rows]
+        numbered = rank(graph, [str(r[0]) for r in rows])
+        # A trích yếu that cites a number ("Quyết định về việc bãi bỏ Quyết định số 28/2019/QĐ-UBND …")
+        # names the document that says so, before the one it cites.
+        named = find_by_name(graph, text, minimum=0.9) if len(parse_name_query(text).words) >= 8 else []
+        return named + [uri for uri in numbered if uri not in named]
     found: list[str] = []
     for ref in find_number_references(text):
         concept = graph.minter.document_type(ref.type_code)
+        year = f"; reform:year {ref.year}" if ref.year else ""
         rows = graph.query(
-            f'SELECT DISTINCT ?doc WHERE {{ ?doc reform:localNumber "{ref.number.lstrip("0") or "0"}" ; eli:type_document <{concept}> }} ORDER BY ?doc'
+            f'SELECT DISTINCT ?doc WHERE {{ ?doc reform:localNumber "{ref.number.lstrip("0") or "0"}" ; eli:type_document <{concept}> {year} }} ORDER BY ?doc'
         )
         found += [str(r[0]) for r in rows if str(r[0]) not in found]
+    found = rank(graph, found)
+    if not found and looks_like_a_name(text):
+        found = find_by_name(graph, text)
     return found
 
 
-def lookup_number(graph: GraphStore, store: DocumentStore, text: str) -> dict[str, Any] | None:
-    """The documented lookup object for a typed number (other matches in `candidates`), or None."""
-    found = [describe(graph, store, uri) for uri in candidates(graph, text)]
-    if not found:
+def lookup_number(graph: GraphStore, store: DocumentStore, text: str, *, as_of: str | None = None) -> dict[str, Any] | None:
+    """The documented lookup object for a typed number or name (other matches in `candidates`), or None."""
+    uris = candidates(graph, text)
+    if not uris:
         return None
-    main = found[0]
-    main["candidates"] = [{"uri": d["uri"], "number": d["number"], "label": d["label"], "issuer": d["issuer"]} for d in found[1:]]
+    main = describe(graph, store, uris[0], as_of=as_of)
+    main["candidates"] = [_brief(graph, uri) for uri in uris[1:]]
     return main
 
 
-def describe(graph: GraphStore, store: DocumentStore, uri: str) -> dict[str, Any]:
-    """The documented `reform lookup --json` object for one document URI."""
-    iri = sparql_iri(uri)
-    facts = _first_row(
-        graph,
-        f"""SELECT ?label ?number ?type ?issuer ?date ?subject WHERE {{
-        {iri} skos:prefLabel ?label . OPTIONAL {{ {iri} eli:id_local ?number }}
-        OPTIONAL {{ {iri} eli:type_document/skos:prefLabel ?type }} OPTIONAL {{ {iri} eli:passed_by/skos:prefLabel ?issuer }}
-        OPTIONAL {{ {iri} eli:date_document ?date }} OPTIONAL {{ {iri} eli:title ?subject }} }}""",
-    )
-    if facts is None:
+def close_matches(graph: GraphStore, text: str, limit: int = 5) -> list[str]:
+    """The "did you mean" list: related numbers (graph.names.related_numbers), never unrelated ones."""
+    return related_numbers(graph, text, limit=limit)
+
+
+_FACTS = (
+    "skos:prefLabel",
+    "eli:id_local",
+    "eli:type_document",
+    "eli:passed_by",
+    "eli:date_document",
+    "eli:title",
+    "eli:first_date_entry_in_force",
+    "eli:date_no_longer_in_force",
+    "reform:signer",
+    "reform:signerPosition",
+    "reform:signingMode",
+    "reform:proposer",
+    *RELATION_PREDICATES,
+)
+
+
+def describe(graph: GraphStore, store: DocumentStore, uri: str, *, as_of: str | None = None) -> dict[str, Any]:
+    """The documented `reform lookup --json` object for one document URI, its status judged on `as_of` (today)."""
+    sparql_iri(uri)  # refuses anything that is not an IRI
+    own = graph.properties([uri], _FACTS)[uri]
+    if not own.get(iri("skos:prefLabel")):
         raise NotFoundError(f"no document {uri} in the graph")
-    label, number, kind, issuer, date, subject = facts
-    signer = _first_row(graph, f"SELECT ?name WHERE {{ {iri} reform:signer/foaf:name ?name }}")
-    mentions, titles = [], {}
-    rows = graph.query(f"""SELECT DISTINCT ?passage ?start ?end WHERE {{ ?a oa:hasBody {iri} ; oa:hasTarget ?t .
-        ?t oa:hasSource ?passage ; oa:hasSelector ?s . ?s oa:start ?start ; oa:end ?end }} ORDER BY ?passage ?start""")
-    for passage_uri, _start, _end in rows:
-        passage_id = str(passage_uri).rsplit("/", 1)[-1]
-        passage = store.find_passage(passage_id)
-        if passage is None:  # the graph was published before a newer ingest removed it
-            continue
-        mentions.append(
-            {
-                "document_id": passage.document_id,
-                "document_title": titles.setdefault(passage.document_id, _title(store, passage.document_id)),
-                "passage_id": passage.id,
-                "text": passage.text,
-            }
-        )
+    linked = [v for key in ("eli:type_document", "eli:passed_by", "reform:signer") for v in own.get(iri(key), [])]
+    names = graph.properties(linked, ("skos:prefLabel", "foaf:name"))
+    sources = graph.incoming(uri, ("foaf:primaryTopic",))
+    document_id = local_name(sources[0][0]) if sources else None
+    found = links(graph, uri, own, own_graph=str(graph.minter.graph(document_id)) if document_id else None)
+    ending_list = endings(found)
+    effective, until, date = (
+        one(own, "eli:first_date_entry_in_force"),
+        one(own, "eli:date_no_longer_in_force"),
+        one(own, "eli:date_document"),
+    )
+    wholly = [e.start for e in ending_list if e.part is None and e.start]
     return {
         "uri": uri,
-        "number": _str(number),
-        "type": _str(kind),
-        "issuer": _str(issuer),
-        "date": _str(date),
-        "subject": _str(subject),
-        "signer": _str(signer[0]) if signer else None,
-        "label": str(label),
-        "mentions": mentions,
-        "related": related(graph, uri),
+        "number": one(own, "eli:id_local"),
+        "type": _name(names, own, "eli:type_document"),
+        "issuer": _name(names, own, "eli:passed_by"),
+        "date": date,
+        "subject": one(own, "eli:title"),
+        "signer": _name(names, own, "reform:signer"),
+        "signer_position": one(own, "reform:signerPosition"),
+        "signing_mode": one(own, "reform:signingMode"),
+        "effective_date": effective,
+        "end_date": until or (min(wholly) if wholly else None),
+        "status": status({"effective_date": effective, "date": date, "end_date_stated": until}, ending_list, as_of_date(as_of)),
+        "label": one(own, "skos:prefLabel"),
+        "document_id": document_id,
+        "mentions": _mentions(graph, store, uri),
+        "related": related(graph, uri, found, own),
         "candidates": [],
     }
 
 
-def related(graph: GraphStore, uri: str) -> list[dict[str, Any]]:
-    iri = sparql_iri(uri)
-    out = []
-    for path, relation in _RELATIONS:
-        rows = graph.query(
-            f"SELECT DISTINCT ?other ?label ?number WHERE {{ {iri} {path} ?other . ?other skos:prefLabel|rdfs:label ?label . OPTIONAL {{ ?other eli:id_local ?number }} }} ORDER BY ?other"
+def _name(names: dict[str, dict[str, list]], own: dict[str, list], key: str) -> str | None:
+    """The label of the entity a property points to (type, issuer, signer)."""
+    for value in own.get(iri(key), []):
+        facts = names.get(str(value), {})
+        for label_key in ("skos:prefLabel", "foaf:name"):
+            if facts.get(iri(label_key)):
+                return str(facts[iri(label_key)][0])
+    return None
+
+
+def _mentions(graph: GraphStore, store: DocumentStore, uri: str) -> list[dict[str, Any]]:
+    """Every passage that mentions the document (its Web Annotations), in passage order."""
+    annotations = [a for a, _ in graph.incoming(uri, ("oa:hasBody",))]
+    targets = graph.properties(annotations, ("oa:hasTarget",))
+    target_uris = [str(t) for facts in targets.values() for t in facts.get(iri("oa:hasTarget"), [])]
+    sources = graph.properties(target_uris, ("oa:hasSource",))
+    passage_ids = sorted({local_name(str(p)) for facts in sources.values() for p in facts.get(iri("oa:hasSource"), [])})
+    passages = [p for p in (store.find_passage(pid) for pid in passage_ids) if p is not None]  # gone: re-ingested since
+    documents = [str(graph.minter.source(p.document_id)) for p in passages]
+    titles = graph.properties(documents, ("dcterms:title",))
+    mentions = []
+    for passage, source in zip(passages, documents, strict=True):
+        title = titles.get(source, {}).get(iri("dcterms:title"))
+        mentions.append(
+            {
+                "document_id": passage.document_id,
+                "document_title": str(title[0]) if title else None,
+                "passage_id": passage.id,
+                "text": passage.text,
+            }
         )
-        out += [{"relation": relation, "uri": str(o), "number": _str(n), "label": str(lbl)} for o, lbl, n in rows]
-    rows = graph.query(f"""SELECT DISTINCT ?agency ?label WHERE {{ ?source dcterms:references {iri} ; reform:mentionsAgency ?agency .
-        ?agency skos:prefLabel ?label }} ORDER BY ?agency""")
-    listed = {item["uri"] for item in out}  # the issuer is usually mentioned too: listed once, as issuer
-    out += [
-        {"relation": "mentioned_with_agency", "uri": str(a), "number": None, "label": str(lbl)}
-        for a, lbl in rows
-        if str(a) not in listed
-    ]
-    return out
+    return mentions
+
+
+def _brief(graph: GraphStore, uri: str) -> dict[str, Any]:
+    row = _first_row(
+        graph,
+        f"""SELECT (SAMPLE(?l) AS ?label) (SAMPLE(?n) AS ?number) (SAMPLE(?i) AS ?issuer) (SAMPLE(?d) AS ?date) WHERE {{
+        {sparql_iri(uri)} skos:prefLabel ?l . OPTIONAL {{ {sparql_iri(uri)} eli:id_local ?n }}
+        OPTIONAL {{ {sparql_iri(uri)} eli:passed_by/skos:prefLabel ?i }} OPTIONAL {{ {sparql_iri(uri)} eli:date_document ?d }} }}""",
+    )
+    label, number, issuer, date = row if row else (None, None, None, None)
+    return {"uri": uri, "number": _str(number), "label": _str(label), "issuer": _str(issuer), "date": _str(date)}
 
 
 def describe_agency(graph: GraphStore, uri: str) -> dict[str, list[dict[str, Any]]]:
@@ -184,31 +227,18 @@ def mentioned_entities(graph: GraphStore, document_id: str) -> list[dict[str, An
 def _first_per_uri(items) -> list[dict[str, Any]]:
     """One row per entity: optional facts stated twice (two dates) would list it twice."""
     seen: set[str] = set()
-    return [item for item in items if not (item["uri"] in seen or seen.add(item["uri"]))]
-
-
-def close_matches(graph: GraphStore, text: str, limit: int = 5) -> list[str]:
-    """Labels of documents sharing the typed number's digits: the "did you mean" list."""
-    digits = "".join(c for c in text if c.isdigit())[:6]
-    if not digits:
-        return []
-    rows = graph.query(
-        f'SELECT DISTINCT ?label WHERE {{ ?doc reform:localNumber ?n ; skos:prefLabel ?label . FILTER(CONTAINS(?n, "{digits}") || CONTAINS("{digits}", ?n)) }} ORDER BY ?label LIMIT {limit}'
-    )
-    return [str(r[0]) for r in rows]
+    kept = []
+    for item in items:
+        if item["uri"] not in seen:
+            seen.add(item["uri"])
+            kept.append(item)
+    return kept
 
 
 def _first_row(graph: GraphStore, query: str):
     """The first solution only: results are read whole (GraphStore.query), and optional facts
     multiply (every label × every subject …) into hundreds of rows."""
     return next(iter(graph.query(query + "\nLIMIT 1")), None)
-
-
-def _title(store: DocumentStore, document_id: str) -> str | None:
-    try:
-        return store.get_document(document_id, with_passages=False).title
-    except NotFoundError:  # removed by an ingest after the graph was published
-        return None
 
 
 def _str(value) -> str | None:

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, QB, RDF, RDFS, SKOS, XSD
 
-from graph.agencies import Agency, agency_by_key, slugify
+from graph.agencies import Agency, agency_by_key, slugify, words
 from graph.extract import PLAN_TYPES, DocumentRef, Evidence, Extraction
+from graph.legal_facts_rdf import legal_statements
 from graph.uris import ELI, OA, REFORM, SDMX_ATTRIBUTE, SDMX_DIMENSION, UriMinter
-from vntext.normalize import fold_diacritics
-from vntext.numbers import DOCUMENT_TYPES
+from vntext.numbers import DOCUMENT_TYPES, parse_document_number
 
 RELATION_PREDICATES = {
     "based_on": ELI.based_on,
@@ -31,6 +31,7 @@ RELATION_PREDICATES = {
     "guides": REFORM.guides,
     "cites": ELI.cites,
 }
+CHANGES = ("amends", "repeals", "replaces")  # also stated as eli:changes, the property ELI puts above them
 Triple = tuple
 
 
@@ -47,6 +48,7 @@ class DocumentNode:
     date: str | None = None
     subject: str | None = None
     written: set[str] = field(default_factory=set)
+    name: str | None = None  # a law known by its name ("Tổ chức Chính phủ")
 
 
 RefKey = tuple[str, int, int, str]  # DocumentRef.key
@@ -63,6 +65,7 @@ def resolve_documents(extractions: list[Extraction], minter: UriMinter) -> dict[
     for ref in refs:
         groups[ref.identity].append(ref)
     _merge_parent_attributions(groups)
+    _merge_named_laws(groups, _citing_dates(extractions))
     resolved: dict[RefKey, DocumentNode] = {}
     for (issuer_key, type_code, number), members in groups.items():
         years = Counter(r.year for r in members if r.year)
@@ -96,28 +99,90 @@ def _merge_parent_attributions(groups: dict[tuple, list[DocumentRef]]) -> None:
             groups[children[0]].extend(groups.pop(key))
 
 
+def _citing_dates(extractions: list[Extraction]) -> dict[str, str]:
+    """document id -> the date of the document citing (a law named without a date is the one then in force)."""
+    dates = {}
+    for extraction in extractions:
+        date = (extraction.itself.date if extraction.itself else None) or extraction.document.date
+        if date:
+            dates[extraction.document.id] = date
+    return dates
+
+
+def _merge_named_laws(groups: dict[tuple, list[DocumentRef]], citing: dict[str, str]) -> None:
+    """A law cited by name joins the document of that type and name: the one of that date (or year) when
+    stated, else the latest dated on or before the citing document ("Luật Phòng, chống ma túy" in 2021
+    is 73/2021/QH14, not its 2025 successor)."""
+    by_name: dict[tuple[str, str], list[tuple]] = defaultdict(list)
+    for key, members in groups.items():
+        for name in {words(n) for r in members for n in (r.name, r.subject) if n}:
+            by_name[(key[1], name)].append(key)
+    for key in [k for k in groups if k[2].startswith("~")]:
+        found = groups.get(key)
+        if not found:
+            continue
+        members = found
+        name, _, when = key[2][1:].partition("@")
+        others = [k for k in by_name.get((key[1], name), []) if k != key and k in groups and k[0] in (key[0], "?")]
+        target = _same_law(
+            groups, others, when, min((citing.get(r.evidence.document_id, "9999") for r in members), default="9999")
+        )
+        if target is not None:
+            groups[target].extend(groups.pop(key))
+
+
+def _same_law(groups: dict[tuple, list[DocumentRef]], keys: list[tuple], when: str, cited_on: str) -> tuple | None:
+    dated = []
+    for key in keys:
+        date = next((r.date for r in groups[key] if r.date), None)
+        year = next((r.year for r in groups[key] if r.year), None)
+        if when and len(when) == 10 and date == when or when and len(when) == 4 and year and str(year) == when:
+            return key
+        if not when and date and date <= cited_on:
+            dated.append((date, not key[2].startswith("~"), key))
+    return max(dated)[2] if dated else None
+
+
 def _node(
     refs: list[DocumentRef], issuer_key: str, type_code: str, number: str, year: int | None, minter: UriMinter
 ) -> DocumentNode:
     numbered = next((r for r in refs if r.full_number), None)
     code = None if type_code == "?" else type_code
     issuer = next((r.issuer for r in refs if r.issuer and r.issuer.key == issuer_key), None)
+    name = next((r.name for r in refs if r.name and not r.number), None)
+    own_text = next((r.own_document for r in refs if r.own_document), None)
+    issuer_part = None if issuer_key == "?" else issuer_key
+    if numbered or not (name or own_text):
+        uri = minter.document(issuer_part, year, code, number)
+    else:
+        uri = minter.document(issuer_part, year, code, f"khong-so-{own_text}" if own_text else slugify(name or "")[:80])
     written_number = (numbered or refs[0]).number
-    node = DocumentNode(
-        minter.document(None if issuer_key == "?" else issuer_key, year, code, number), code, issuer, year, written_number
-    )
+    node = DocumentNode(uri, code, issuer, year, written_number)
     node.full_number = numbered.full_number if numbered else None
-    node.date = next((r.date for r in refs if r.date), None)
+    node.name = name if not numbered else None
+    own = next((r for r in refs if r.described), None)  # the document's own header, when it is in the store
+    node.date = (own.date if own else None) or next((r.date for r in refs if r.date), None)
     subjects = [r.subject for r in refs if r.subject]
-    node.subject = max(subjects, key=len) if subjects else None
+    node.subject = own.subject if own and own.subject else (max(subjects, key=len) if subjects else None)
     node.written = {r.written for r in refs}
     return node
 
 
 def label(node: DocumentNode) -> str:
+    """ "Quyết định 280/QĐ-UBND", "Luật Tổ chức Chính phủ ngày 19/6/2015", "Nghị quyết số 18 của Thành ủy Hà Nội (2022)"."""
     kind = DOCUMENT_TYPES.get(node.type_code or "", "Văn bản")
     if node.full_number:
         return f"{kind} {node.full_number}"
+    if node.name:
+        if node.date:
+            year_text, month, day = node.date.split("-")
+            when = f" ngày {int(day)}/{int(month)}/{year_text}"
+        else:
+            when = f" năm {node.year}" if node.year else ""
+        return f"{kind} {node.name}{when}"
+    if not node.number:  # a document whose numeral is blank in its own text
+        subject = (node.subject or "").strip()
+        return f"{kind} {subject[:1].lower() + subject[1:120]}".strip() if subject else kind
     issuer = f" của {node.issuer.label}" if node.issuer else ""
     return f"{kind} số {node.number}{issuer}" + (f" ({node.year})" if node.year else "")
 
@@ -150,26 +215,35 @@ class GraphBuilder:
             self._annotate(self.minter.agency(mention.agency.key), mention.evidence, "agency", OA.identifying)
         for person in self.extraction.people:
             self._person(person)
-        for number, task in enumerate(self.extraction.tasks, start=1):
-            plan = self.nodes[self.extraction.itself.key].uri
+        itself = self.extraction.itself
+        tasks = self.extraction.tasks if itself is not None else []
+        for number, task in enumerate(tasks, start=1):
+            assert itself is not None
+            plan = self.nodes[itself.key].uri
             uri = URIRef(f"{plan}/task/{number}")
             self.add(uri, RDF.type, REFORM.Task)
             self.add(uri, RDFS.label, Literal(task.text, lang="vi"))
             self.add(uri, REFORM.taskOf, plan)
             self.add(plan, REFORM.task, uri)
             self._annotate(uri, task.evidence, "task", OA.identifying)
-        if self.extraction.signer and self.extraction.itself is not None:
-            name, position = self.extraction.signer
-            signer = self.minter.person(name)
-            document = self.nodes[self.extraction.itself.key].uri
-            self.add(signer, RDF.type, FOAF.Person)
-            self.add(signer, FOAF.name, Literal(name))
-            self.add(document, REFORM.signer, signer)
-            if position:
-                self.add(document, REFORM.signerPosition, Literal(position, lang="vi"))
+        if self.extraction.itself is not None and self.extraction.facts:
+            self._legal_facts()
         for observation in self.extraction.observations:
             self._observation(observation)
         return self.triples
+
+    def _legal_facts(self) -> None:
+        """The document's own entry into force, end of force, signer and proposer, with their provenance."""
+        extraction = self.extraction
+        assert extraction.itself is not None  # called only for a formal document's own facts
+        uri = self.nodes[extraction.itself.key].uri
+        stated, agencies = legal_statements(self.document, extraction.facts, extraction.proposals, uri, self.minter, self.nodes)
+        for agency in agencies:
+            self._agency(agency)
+        for statement in stated:
+            self.add(statement.subject, statement.predicate, statement.value)
+            if statement.evidence is not None and statement.evidence.end > statement.evidence.start:
+                self._statement(statement.subject, statement.predicate, statement.value, statement.evidence, statement.what)
 
     def _source(self) -> None:
         d = self.document
@@ -205,10 +279,14 @@ class GraphBuilder:
         if node.type_code in PLAN_TYPES:
             self.add(node.uri, RDF.type, REFORM.Plan)
         self.add(node.uri, SKOS.prefLabel, Literal(label(node), lang="vi"))
-        self.add(node.uri, REFORM.localNumber, Literal(node.number.lstrip("0") or "0"))
+        if node.number:
+            self.add(node.uri, REFORM.localNumber, Literal(node.number.lstrip("0") or "0"))
         if node.full_number:
             self.add(node.uri, ELI.id_local, Literal(node.full_number))
-            self.add(node.uri, REFORM.numberKey, Literal(fold_diacritics(node.full_number).upper()))
+            parsed = parse_document_number(node.full_number)
+            self.add(node.uri, REFORM.numberKey, Literal(parsed.key if parsed else node.full_number.upper()))
+        if node.name:
+            self.add(node.uri, REFORM.name, Literal(node.name, lang="vi"))
         for written in sorted(node.written):
             self.add(node.uri, SKOS.altLabel, Literal(written, lang="vi"))
         if node.type_code:
@@ -246,16 +324,28 @@ class GraphBuilder:
     def _relation(self, relation) -> None:
         source, target = self.nodes[relation.source.key].uri, self.nodes[relation.target.key].uri
         predicate = RELATION_PREDICATES[relation.relation]
+        part = getattr(relation, "part", None)
+        if part:  # "Bãi bỏ khoản 2 Điều 32 của …": the act changes a part of the document
+            subdivision = URIRef(f"{target}/{slugify(part)[:80]}")
+            self.add(subdivision, RDF.type, ELI.LegalResourceSubdivision)
+            self.add(subdivision, ELI.is_part_of, target)
+            self.add(subdivision, RDFS.label, Literal(part, lang="vi"))
+            target = subdivision if relation.relation == "repeals" else target
+            if relation.relation != "repeals":
+                self.add(source, predicate, subdivision)
         self.add(source, predicate, target)
-        evidence = relation.evidence
-        statement = URIRef(
-            f"{self.minter.annotation(evidence.passage_id, evidence.start, evidence.end, relation.relation)}/statement"
-        )
+        if relation.relation in CHANGES:
+            self.add(source, ELI.changes, target)
+        self._statement(source, predicate, target, relation.evidence, relation.relation)
+
+    def _statement(self, subject, predicate, value, evidence: Evidence, what: str) -> None:
+        """The provenance of one statement: an annotation whose body is the reified rdf:Statement."""
+        statement = URIRef(f"{self.minter.annotation(evidence.passage_id, evidence.start, evidence.end, what)}/statement")
         self.add(statement, RDF.type, RDF.Statement)
-        self.add(statement, RDF.subject, source)
+        self.add(statement, RDF.subject, subject)
         self.add(statement, RDF.predicate, predicate)
-        self.add(statement, RDF.object, target)
-        self._annotate(statement, relation.evidence, relation.relation, OA.linking)
+        self.add(statement, RDF.object, value)
+        self._annotate(statement, evidence, what, OA.linking if isinstance(value, URIRef) else OA.describing)
 
     def _person(self, person) -> None:
         uri = self.minter.person(person.name)

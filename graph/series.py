@@ -9,19 +9,22 @@ from graph.uris import local_name, sparql_iri
 from ingest.document import document_id_of
 
 
-def observations(graph: GraphStore, indicator_key: str, area_name: str, year: str | None = None) -> list[dict[str, Any]]:
-    """One row per observation of the indicator in the area (newest year first), with the passage it was read from."""
+def observations(graph: GraphStore, indicator_key: str, area_name: str | None, year: str | None = None) -> list[dict[str, Any]]:
+    """One row per observation of the indicator in the area — every area when none is named — newest year
+    first, with the passage it was read from."""
     minter = graph.minter
     year_filter = f'FILTER(STR(?year) = "{int(year)}")' if year else ""
-    rows = graph.query(f"""SELECT DISTINCT ?obs ?year ?value ?unit ?scale ?rank ?of ?passage WHERE {{
+    area = sparql_iri(str(minter.area(area_name))) if area_name else "?anywhere"
+    rows = graph.query(f"""SELECT DISTINCT ?obs ?year ?value ?unit ?scale ?rank ?of ?passage ?where WHERE {{
         ?obs reform:indicator {sparql_iri(str(minter.indicator(indicator_key)))} ;
-             sdmx-dimension:refArea {sparql_iri(str(minter.area(area_name)))} ; sdmx-dimension:refPeriod ?year .
+             sdmx-dimension:refArea {area} ; sdmx-dimension:refPeriod ?year .
+        OPTIONAL {{ ?obs sdmx-dimension:refArea/rdfs:label ?where }}
         OPTIONAL {{ ?obs reform:value ?value ; sdmx-attribute:unitMeasure ?unit }} OPTIONAL {{ ?obs reform:scale ?scale }}
         OPTIONAL {{ ?obs reform:rank ?rank ; reform:rankOutOf ?of }}
         OPTIONAL {{ ?a oa:hasBody ?obs ; oa:hasTarget/oa:hasSource ?passage }}
         {year_filter} }} ORDER BY DESC(?year) DESC(BOUND(?value)) ?passage""")
     found, seen = [], set()
-    for obs, year_value, value, unit, scale, rank, of, passage in rows:
+    for obs, year_value, value, unit, scale, rank, of, passage, where in rows:
         if str(obs) in seen:  # one row per observation: the first passage is enough
             continue
         seen.add(str(obs))
@@ -31,6 +34,7 @@ def observations(graph: GraphStore, indicator_key: str, area_name: str, year: st
                 "uri": str(obs),
                 "path": minter.page_path(str(obs)),
                 "year": str(year_value),
+                "area": str(where) if where is not None else area_name,
                 "value": float(value) if value is not None else None,
                 "unit": local_name(str(unit)) if unit else None,
                 "scale": int(scale) if scale is not None else None,

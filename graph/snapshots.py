@@ -16,6 +16,8 @@ import shutil
 import time
 from pathlib import Path
 
+from core.errors import StoreError
+
 KEEP = 3
 CURRENT = "CURRENT"
 
@@ -46,7 +48,11 @@ def current(root: Path) -> Path | None:
         name = (Path(root) / CURRENT).read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StoreError(f"the pointer {Path(root) / CURRENT} is damaged ({exc}): run 'reform reindex'") from None
     path = Path(root) / name
+    if "/" in name or name.startswith(".") or not name:
+        raise StoreError(f"the pointer {Path(root) / CURRENT} is damaged: run 'reform reindex'")
     return path if path.is_dir() else None
 
 

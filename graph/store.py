@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyoxigraph
 from oxrdflib import OxigraphStore
-from rdflib import Dataset, URIRef, Variable
+from rdflib import Dataset, Literal, URIRef, Variable
 
 from core.errors import QueryError, StoreError
 from core.files import file_stamp
@@ -41,6 +41,8 @@ class GraphStore:
         self.dataset = Dataset(store=OxigraphStore(store=self.oxigraph), default_union=True)
         for prefix, namespace in PREFIXES.items():
             self.dataset.bind(prefix, namespace)
+        # Indexes derived from a read-only snapshot (graph.names): it never changes, so they are built once.
+        self.cache: dict[str, object] = {}
 
     def close(self) -> None:
         """Release the store (and its lock): pyoxigraph has no close(), it closes when unreferenced."""
@@ -55,7 +57,11 @@ class GraphStore:
 
     @property
     def is_published(self) -> bool:
-        return current(snapshot_root(self.path)) is not None
+        """Whether readers have a checkpoint of this store (a damaged pointer counts as none: publish again)."""
+        try:
+            return current(snapshot_root(self.path)) is not None
+        except StoreError:
+            return False
 
     def __enter__(self) -> GraphStore:
         return self
@@ -86,18 +92,65 @@ class GraphStore:
             if result.type == "SELECT":
                 result.bindings  # noqa: B018 -- the property reads the whole generator into a list
                 # Oxigraph sorts SELECT * columns (o, p, s); a reader expects them in the order written.
-                result.vars = [Variable(name) for name in in_query_order([str(v) for v in result.vars], sparql)]
+                result.vars = [Variable(name) for name in in_query_order([str(v) for v in result.vars or []], sparql)]
             return result
         except SyntaxError as exc:
             raise QueryError(f"malformed SPARQL: {exc}") from None
         except ValueError as exc:
             raise QueryError(f"SPARQL error: {exc}") from None
 
+    def properties(self, subjects, predicates) -> dict[str, dict[str, list]]:
+        """{subject: {predicate IRI: [values]}} for some subjects and predicates (CURIEs), each value once.
+
+        Read with Oxigraph's own pattern index, not SPARQL: the union of the named graphs repeats a
+        triple once per document that states it (oxigraph#1919), and a query joining optional facts
+        about a document cited by fifty others multiplies them fifty-fold — 60 ms where this takes 1.
+        """
+        wanted = [pyoxigraph.NamedNode(_expand(p)) for p in predicates]
+        found: dict[str, dict[str, list]] = {}
+        for subject in dict.fromkeys(str(s) for s in subjects):
+            facts = found.setdefault(subject, {})
+            node = pyoxigraph.NamedNode(subject)
+            for predicate in wanted:
+                values = list(dict.fromkeys(quad.object for quad in self.oxigraph.quads_for_pattern(node, predicate, None, None)))
+                if values:
+                    facts[predicate.value] = [_term(v) for v in values]
+        return found
+
+    def incoming(self, target: str, predicates, *, outside_graph: str | None = None) -> list[tuple[str, str]]:
+        """(subject, predicate IRI) of every statement pointing at `target` with one of `predicates` (CURIEs),
+        leaving out those stated in `outside_graph` (a document's own graph, e.g. its articles' eli:is_part_of)."""
+        node, pairs = pyoxigraph.NamedNode(str(target)), set()
+        for curie in predicates:
+            predicate = pyoxigraph.NamedNode(_expand(curie))
+            for quad in self.oxigraph.quads_for_pattern(None, predicate, node, None):
+                if outside_graph is not None and getattr(quad.graph_name, "value", None) == outside_graph:
+                    continue
+                if isinstance(quad.subject, pyoxigraph.NamedNode):
+                    pairs.add((quad.subject.value, predicate.value))
+        return sorted(pairs)
+
     def __len__(self) -> int:
         return len(self.dataset)
 
     def graphs(self) -> list[URIRef]:
         return [g.identifier for g in self.dataset.graphs() if isinstance(g.identifier, URIRef)]
+
+
+def _expand(curie: str) -> str:
+    prefix, _, name = curie.partition(":")
+    return f"{PREFIXES[prefix]}{name}" if prefix in PREFIXES else curie
+
+
+def _term(value):
+    """A pyoxigraph term as the rdflib term the rest of the graph package reads."""
+    if isinstance(value, pyoxigraph.NamedNode):
+        return URIRef(value.value)
+    if isinstance(value, pyoxigraph.Literal):
+        if value.language:
+            return Literal(value.value, lang=value.language)
+        return Literal(value.value, datatype=URIRef(value.datatype.value)) if value.datatype else Literal(value.value)
+    return value
 
 
 class PublishedGraph:

@@ -14,12 +14,15 @@ from ingest.article import clean_article
 from ingest.chunking import chunk_article_text, chunk_formal_text
 from ingest.document import Document, Passage, passage_id
 from ingest.legal import chunk_legal_text, is_legal_text, parse_legal_header
-from ingest.readers import reader_for
+from ingest.legal_facts import legal_facts
+from ingest.pages import PageMap, carry_line_pages, normalize_pages
+from ingest.readers import RawText, read_file
 from vntext.dates import iso_date, parse_date
 from vntext.normalize import fold_diacritics, has_vietnamese_diacritics, normalize_text
+from vntext.syllables import join_split_syllables
 
 # Bump when reading, cleaning or chunking changes: unchanged files are then processed again.
-INGEST_VERSION = "2"
+INGEST_VERSION = "5"
 
 
 def file_hash(data: bytes) -> str:
@@ -33,34 +36,67 @@ def document_id_for(path: Path) -> str:
 
 
 def build_document(
-    path: Path, data: bytes, *, document_id: str, manifest: Mapping[str, Any], max_words: int, min_words: int
+    path: Path,
+    data: bytes,
+    *,
+    document_id: str,
+    manifest: Mapping[str, Any],
+    max_words: int,
+    min_words: int,
+    raw: RawText | None = None,
 ) -> Document:
-    """Parse one file into a Document with passages; raises IngestError with a one-line reason."""
-    raw = reader_for(path.suffix)(data)
-    text = normalize_text(raw.text)
+    """Parse one file into a Document with passages; raises IngestError with a one-line reason.
+
+    `raw` is the file already read (by an ingest worker, ingest/parsing.py); else it is read here.
+    """
+    raw = raw if raw is not None else read_file(path.suffix, data)
+    normalized, line_pages = normalize_pages(raw.pages) if raw.pages is not None else (normalize_text(raw.text), None)
+    text = join_split_syllables(normalized)  # "Căn c ứ" from PDF text extraction
     legal = is_legal_text(text)
     parsed_header = parse_legal_header(text)
     formal = legal or parsed_header.is_formal  # plans and reports have the header but no Điều
+    parsed_text = text
     cleaned = clean_article(text, take_title=not formal)
     text = cleaned.text
     if not text.strip():
         raise IngestError("no text left after removing site boilerplate")
+    page_map = PageMap(text, carry_line_pages(normalized, line_pages, text)) if line_pages else None
     header = parsed_header if formal else None
     chunker = chunk_legal_text if legal else chunk_formal_text if formal else chunk_article_text
     chunks = chunker(text, max_words=max_words, min_words=min_words)
     passages = tuple(
-        Passage(passage_id(document_id, seq), document_id, seq, c.start, c.end, text[c.start : c.end], c.heading, c.path)
+        Passage(
+            passage_id(document_id, seq),
+            document_id,
+            seq,
+            c.start,
+            c.end,
+            text[c.start : c.end],
+            c.heading,
+            c.path,
+            page_map.pages(c.start, c.end) if page_map else (),
+        )
         for seq, c in enumerate(chunks, start=1)
     )
+    if header is not None and cleaned.text != parsed_text:
+        header = parse_legal_header(text)  # offsets into the final text
+    # A formal document's own header names it better than a file's metadata title ("… Hoatieu.vn").
     title = (
         manifest.get("title")
+        or (header.title if header else None)
         or raw.hints.get("title")
         or cleaned.title
-        or (header.title if header else None)
         or _first_words(text)
     )
     date = manifest.get("date") or (header.date if header else None) or cleaned.date or _hint_date(raw.hints.get("date"))
     metadata: dict[str, Any] = {"format": raw.format, "encoding": raw.encoding, "file_name": stored_path(path.name)}
+    if header is not None:
+        metadata["legal"] = legal_facts(text, header.parsed)
+        date = date or (metadata["legal"]["date"] or {}).get("text")
+    if raw.pages is not None:
+        metadata["pages"] = len(raw.pages)
+    if raw.ocr:
+        metadata["ocr"] = raw.ocr
     if manifest.get("topic"):
         metadata["topic"] = manifest["topic"]
     if cleaned.captions:
@@ -77,7 +113,7 @@ def build_document(
         author=manifest.get("author") or cleaned.author or raw.hints.get("author"),
         language=guess_language(text),
         kind="legal" if legal else "formal" if formal else "article",
-        number=header.number if header else None,
+        number=header.number if header else None,  # None when the numeral is blank in the text
         metadata=metadata,
     )
 

@@ -26,18 +26,21 @@ def discover(paths: list[Path]) -> tuple[list[Found], list[Path]]:
     found: dict[Path, Found] = {}
     roots: list[Path] = []
     for given in paths:
-        if given.is_symlink() and not given.exists():
-            found[given.absolute()] = Found(given.absolute(), "broken symbolic link")
-        elif not given.exists():
-            found[given.absolute()] = Found(given.absolute(), "no such file or directory")
-        elif given.is_dir():
-            root = given.resolve()
-            roots.append(root)
-            for item in _walk(root):
-                found.setdefault(item.path, item)
-        else:
-            real = given.resolve()
-            found.setdefault(real, Found(real))
+        try:
+            if given.is_symlink() and not given.exists():
+                found[given.absolute()] = Found(given.absolute(), "broken symbolic link")
+            elif not given.exists():
+                found[given.absolute()] = Found(given.absolute(), "no such file or directory")
+            elif given.is_dir():
+                root = given.resolve()
+                roots.append(root)
+                for item in _walk(root):
+                    found.setdefault(item.path, item)
+            else:
+                real = given.resolve()
+                found.setdefault(real, Found(real))
+        except OSError as exc:  # a name too long, a folder we may list but not enter: this path only
+            found[given.absolute()] = Found(given.absolute(), exc.strerror or str(exc))
     return sorted(found.values(), key=lambda f: str(f.path)), roots
 
 
@@ -60,8 +63,11 @@ def _walk(root: Path) -> list[Found]:
             if name.startswith(".") or name == MANIFEST_NAME:
                 continue
             path = Path(directory, name)
-            if path.is_symlink() and not path.exists():
-                items.append(Found(path.absolute(), "broken symbolic link"))
-            else:
-                items.append(Found(path.resolve()))
+            try:
+                if path.is_symlink() and not path.exists():
+                    items.append(Found(path.absolute(), "broken symbolic link"))
+                else:
+                    items.append(Found(path.resolve()))
+            except OSError as exc:  # a folder we may list but not enter, a name too long: this file only
+                items.append(Found(path.absolute(), exc.strerror or str(exc)))
     return items

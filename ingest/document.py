@@ -33,7 +33,8 @@ class Passage:
 
     `heading` is the nearest section heading; `path` is the structural address from the top of
     the document, e.g. ("Chương XII", "Điều 169", "khoản 2") for a law or the heading trail of an
-    article.
+    article. `pages` are the pages of a paged source (PDF, scan) the passage is printed on, e.g.
+    (2, 3); empty for sources without pages.
     """
 
     id: str
@@ -44,6 +45,7 @@ class Passage:
     text: str
     heading: str | None = None
     path: tuple[str, ...] = ()
+    pages: tuple[int, ...] = ()
 
     @property
     def word_count(self) -> int:
@@ -99,6 +101,7 @@ class Document:
                     "end": p.end,
                     "heading": p.heading,
                     "path": list(p.path),
+                    "pages": list(p.pages),
                     "text": p.text,
                 }
                 for p in self.passages

@@ -11,10 +11,9 @@ import re
 from dataclasses import dataclass
 
 from ingest.blocks import Block, Chunk, iter_lines, pack_blocks, split_blocks
-from vntext.dates import parse_date
-from vntext.numbers import DOCUMENT_NUMBER
+from ingest.header import Header, parse_header, readable_subject
 
-_ARTICLE = re.compile(r"^Điều\s+(\d+[a-z]?)\b")
+_ARTICLE = re.compile(r"^[*_\s]*Điều\s+(\d+[a-z]?)\b")  # "**Điều 1." in a Markdown page
 _CONTAINERS = (
     ("part", re.compile(r"^Phần\s+(thứ\s+[^\s.:]+|[IVXLC]+|\d+)\b", re.IGNORECASE)),
     ("chapter", re.compile(r"^Chương\s+([IVXLC]+|\d+)\b", re.IGNORECASE)),
@@ -22,45 +21,25 @@ _CONTAINERS = (
 )
 _CLAUSE = re.compile(r"^(\d{1,3})\.\s")
 _POINT = re.compile(r"^([a-zđ])\)\s")
-_RECIPIENTS = re.compile(r"^Nơi nhận\s*:", re.IGNORECASE)
-_NUMBER_LINE = re.compile(rf"^Số\s*:\s*(?P<number>{DOCUMENT_NUMBER.pattern})", re.IGNORECASE)
-_PLACE_DATE = re.compile(r"^[^,\n]{2,60},\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}", re.IGNORECASE)
-_TITLE_WORDS = (
-    "QUYẾT ĐỊNH",
-    "KẾ HOẠCH",
-    "NGHỊ ĐỊNH",
-    "THÔNG TƯ",
-    "NGHỊ QUYẾT",
-    "CHỈ THỊ",
-    "LUẬT",
-    "BỘ LUẬT",
-    "BÁO CÁO",
-    "CHƯƠNG TRÌNH",
-    "ĐỀ ÁN",
-    "QUY ĐỊNH",
-    "QUY CHẾ",
-    "HƯỚNG DẪN",
-    "THÔNG BÁO",
-    "TỜ TRÌNH",
-    "CÔNG VĂN",
-    "PHÁP LỆNH",
-)
+_RECIPIENTS = re.compile(r"^[*_|\s]*Nơi nhận\s*:", re.IGNORECASE)
 PREAMBLE = "Phần mở đầu"
 RECIPIENTS = "Nơi nhận"
 
 
 @dataclass(frozen=True)
 class LegalHeader:
-    """Fields of a formal document's header block."""
+    """Fields of a formal document's header block (the full parse is ingest.header.Header)."""
 
     number: str | None
     date: str | None
     title: str | None
+    parsed: Header | None = None
 
     @property
     def is_formal(self) -> bool:
-        """A formal document (decision, plan, report …) opens with "Số: …" and a type line (KẾ HOẠCH …)."""
-        return self.number is not None and self.title is not None
+        """A formal document (decision, plan, report, letter …) opens with "Số: …" and a type (KẾ HOẠCH …)."""
+        has_number = self.number is not None or (self.parsed is not None and self.parsed.blank_number is not None)
+        return has_number and self.title is not None
 
 
 def is_legal_text(text: str) -> bool:
@@ -70,25 +49,19 @@ def is_legal_text(text: str) -> bool:
 
 
 def parse_legal_header(text: str) -> LegalHeader:
-    """Number ("Số: …"), date ("Hà Nội, ngày … tháng … năm …") and title from the first lines.
+    """Number ("Số: …"), date ("Hà Nội, ngày … tháng … năm …") and title of a formal document.
 
     >>> h = parse_legal_header("ỦY BAN NHÂN DÂN\\nSố: 280/QĐ-UBND\\nHà Nội, ngày 11 tháng 01 năm 2023\\nQUYẾT ĐỊNH\\nBan hành Kế hoạch cải cách hành chính\\nCăn cứ Luật…")
     >>> (h.number, h.date, h.title)
     ('280/QĐ-UBND', '2023-01-11', 'Quyết định ban hành Kế hoạch cải cách hành chính')
     """
-    number = date = title = None
-    lines = [text[s:e].strip() for s, e in iter_lines(text, 0, min(len(text), 4000))][:25]
-    for i, line in enumerate(lines):
-        if number is None and (m := _NUMBER_LINE.match(line)):
-            number = m.group("number")
-        elif date is None and _PLACE_DATE.match(line):
-            date = parse_date(line)
-        elif title is None and line.upper() in _TITLE_WORDS and line.isupper():
-            subject = lines[i + 1] if i + 1 < len(lines) and not lines[i + 1].startswith("Căn cứ") else ""
-            kind = line.capitalize()
-            subject = subject.capitalize() if subject.isupper() else subject[:1].lower() + subject[1:]
-            title = f"{kind} {subject}".strip()
-    return LegalHeader(number, date, title)
+    header = parse_header(text)
+    title = None
+    if header.type_name is not None:
+        subject = readable_subject(text, header.subject.text, header.type_name) if header.subject else ""
+        title = f"{header.type_name} {subject}".strip()
+    number = header.number.text if header.number else None
+    return LegalHeader(number, header.date.text if header.date else None, title, header)
 
 
 def chunk_legal_text(text: str, *, max_words: int, min_words: int) -> list[Chunk]:

@@ -47,7 +47,8 @@ _SCHEMA = [
     end INTEGER NOT NULL,
     heading TEXT,
     path TEXT NOT NULL,
-    text TEXT NOT NULL
+    text TEXT NOT NULL,
+    pages TEXT NOT NULL DEFAULT '[]'
 )""",
     """CREATE INDEX IF NOT EXISTS passages_by_document ON passages(document_id, seq)""",
     """CREATE TABLE IF NOT EXISTS ingest_log (
@@ -119,6 +120,9 @@ class DocumentStore:
         db.execute("PRAGMA synchronous=NORMAL")
         for statement in _SCHEMA:  # not executescript: it commits whatever transaction is open
             db.execute(statement)
+        if "pages" not in {row[1] for row in db.execute("PRAGMA table_info(passages)")}:
+            # Added after schema 1: old stores get the column (empty) and re-ingest fills it in.
+            db.execute("ALTER TABLE passages ADD COLUMN pages TEXT NOT NULL DEFAULT '[]'")
         return db
 
     def check(self) -> str:
@@ -158,7 +162,9 @@ class DocumentStore:
             try:
                 fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
             except OSError as exc:
-                raise StoreError(f"cannot use the lock file {lock} ({exc.strerror or exc}): remove it if it is not a file") from None
+                raise StoreError(
+                    f"cannot use the lock file {lock} ({exc.strerror or exc}): remove it if it is not a file"
+                ) from None
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -244,9 +250,19 @@ class DocumentStore:
             ),
         )
         self.db.executemany(
-            "INSERT INTO passages(id, document_id, seq, start, end, heading, path, text) VALUES (?,?,?,?,?,?,?,?)",
+            "INSERT INTO passages(id, document_id, seq, start, end, heading, path, text, pages) VALUES (?,?,?,?,?,?,?,?,?)",
             [
-                (p.id, p.document_id, p.seq, p.start, p.end, p.heading, json.dumps(list(p.path), ensure_ascii=False), p.text)
+                (
+                    p.id,
+                    p.document_id,
+                    p.seq,
+                    p.start,
+                    p.end,
+                    p.heading,
+                    json.dumps(list(p.path), ensure_ascii=False),
+                    p.text,
+                    json.dumps(list(p.pages)),
+                )
                 for p in document.passages
             ],
         )
@@ -340,5 +356,6 @@ class DocumentStore:
 
 
 def _passage(row: tuple[Any, ...]) -> Passage:
-    passage_id, document_id, seq, start, end, heading, path, text = row
-    return Passage(passage_id, document_id, seq, start, end, text, heading, tuple(json.loads(path)))
+    passage_id, document_id, seq, start, end, heading, path, text, *pages = row  # no pages in a read-only old store
+    page_numbers = tuple(json.loads(pages[0])) if pages else ()
+    return Passage(passage_id, document_id, seq, start, end, text, heading, tuple(json.loads(path)), page_numbers)

@@ -18,7 +18,7 @@ from graph.store import PublishedGraph
 from graph.uris import UriMinter
 from ingest.derived import all_failures
 from ingest.store import DocumentStore
-from search.bm25 import BM25Matrix
+from search.bm25 import Segment
 from search.embedder import Embedder, model_installed
 from search.lexical import LexicalIndex
 from search.vectors import VectorIndex
@@ -76,7 +76,7 @@ def _store(store: DocumentStore) -> Finding:
 def _indexes(settings: Settings, store: DocumentStore) -> list[Finding]:
     findings = [
         _current("lexical index", LexicalIndex.is_current(store)),
-        _lexical_cache(store),
+        _lexical_segments(store),
         _current("graph index", GraphIndex.is_current(store)),
         _published_graph(settings),
     ]
@@ -84,7 +84,12 @@ def _indexes(settings: Settings, store: DocumentStore) -> list[Finding]:
         findings.append(_vectors(settings, store))
     for index, document_id, reason in all_failures(store):
         findings.append(
-            Finding(f"{index} index", False, f"document {document_id} is left out: {reason}", "fix or remove the file, then ingest again")
+            Finding(
+                f"{index} index",
+                False,
+                f"document {document_id} is left out: {reason}",
+                "fix or remove the file, then ingest again",
+            )
         )
     return findings
 
@@ -95,15 +100,18 @@ def _current(part: str, current: bool) -> Finding:
     return Finding(part, False, "behind the document store (or built by another version)", f"run 'reform ingest' or {REINDEX}")
 
 
-def _lexical_cache(store: DocumentStore) -> Finding:
-    path = store.path.with_name("lexical.npz")
-    if not path.exists():
-        return Finding("lexical cache", True, "not built yet (made on the first search)")
-    try:
-        BM25Matrix.load(path)
-    except Exception as exc:  # any way a file can be damaged
-        return Finding("lexical cache", False, f"{path.name} is damaged ({type(exc).__name__})", "nothing to do: rebuilt on the next search")
-    return Finding("lexical cache", True, f"{path.name} readable")
+def _lexical_segments(store: DocumentStore) -> Finding:
+    """Every segment of postings the lexical index lists must load (a damaged one is rebuilt by any sync)."""
+    folder = store.path.with_name("lexical")
+    names = [row[0] for row in store.db.execute("SELECT name FROM lexical_segments")]
+    for name in names:
+        try:
+            Segment.load(folder / name)
+        except Exception as exc:  # any way a file can be damaged
+            return Finding(
+                "lexical segments", False, f"{name} is damaged ({type(exc).__name__})", "run 'reform ingest' or " + REINDEX
+            )
+    return Finding("lexical segments", True, f"{len(names)} readable")
 
 
 def _published_graph(settings: Settings) -> Finding:

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from core.errors import StoreError
+from core.errors import ReformError, StoreError
 from core.settings import Settings
 from graph.index import GraphIndex
 from graph.snapshots import snapshot_root
@@ -49,17 +49,32 @@ def live_graph(settings: Settings, *, replace_damaged: bool = False) -> GraphSto
 
 @contextmanager
 def writable_indexes(
-    settings: Settings, store: DocumentStore, *, warn: Warn = log.warning, rebuild: bool = False
+    settings: Settings,
+    store: DocumentStore,
+    *,
+    warn: Warn = log.warning,
+    rebuild: bool = False,
+    progress: bool | None = False,
+    need_vectors: bool = True,
 ) -> Iterator[list[DerivedIndex]]:
     """Every derived index, opened for writing: lexical and graph always, vectors when the model is installed.
 
     Holds the writer lock while open: the graph index opens the live Oxigraph store, which only one
-    process may hold (it is closed on exit).
+    process may hold (it is closed on exit). `progress`: the embedding progress bar (passages/s,
+    time left; None: on a terminal). A model that cannot be loaded stops an ingest or a reindex
+    (`need_vectors`, with the command that fixes it) but not a reader's catch-up of the other indexes.
     """
     with store.writer(), live_graph(settings, replace_damaged=rebuild) as live:
         indexes: list[DerivedIndex] = [LexicalIndex(store), GraphIndex(store, live)]
         if model_installed(settings.model_dir):
-            indexes.append(VectorIndex.from_settings(store, Embedder(settings.model_dir), settings))
+            try:
+                embedder = Embedder(settings.model_dir)
+            except ReformError as exc:
+                if need_vectors:
+                    raise
+                warn(f"{exc}; the vector index is not brought up to date")
+            else:
+                indexes.append(VectorIndex.from_settings(store, embedder, settings, progress=progress))
         else:
             warn(MODEL_MISSING)
         yield indexes
@@ -78,7 +93,7 @@ def catch_up(settings: Settings, store: DocumentStore, *, warn: Warn = log.warni
         if not writable:
             log.info("another process is writing; reading what it last committed and published")
             return False
-        with writable_indexes(settings, store, warn=lambda _message: None) as indexes:
+        with writable_indexes(settings, store, warn=lambda _message: None, need_vectors=False) as indexes:
             for error in sync_indexes(indexes):
                 warn(str(error))
         return True
@@ -87,7 +102,10 @@ def catch_up(settings: Settings, store: DocumentStore, *, warn: Warn = log.warni
 def indexes_current(settings: Settings, store: DocumentStore) -> bool:
     """Whether every derived index reflects the store's generation (bookkeeping only: cheap)."""
     published = PublishedGraph(snapshot_root(settings.graph_path), UriMinter(settings.base_uri)).path is not None
-    vectors = not model_installed(settings.model_dir) or VectorIndex.is_current(store, model_identity(settings.model_dir))
+    try:
+        vectors = not model_installed(settings.model_dir) or VectorIndex.is_current(store, model_identity(settings.model_dir))
+    except (OSError, ValueError, KeyError):  # a damaged model: catch-up skips the vectors (and says so)
+        vectors = False
     return published and vectors and LexicalIndex.is_current(store) and GraphIndex.is_current(store)
 
 

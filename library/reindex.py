@@ -32,7 +32,7 @@ def rebuild_all(settings: Settings, store: DocumentStore, *, progress: bool | No
     meanwhile and a crash leaves the old one in place.
     """
     outcome = ReindexOutcome()
-    with writable_indexes(settings, store, warn=warn, rebuild=True) as indexes:
+    with writable_indexes(settings, store, warn=warn, rebuild=True, progress=progress) as indexes:
         for index in tqdm(indexes, desc="reindex", unit="index", disable=None if progress is None else not progress):
             started = time.perf_counter()
             try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -11,25 +12,28 @@ from typing import Any
 import click
 
 from core.errors import ReformError, one_line
+from core.files import stored_path
 from core.settings import SETTINGS, Settings
 from graph.entities import entities_of_kind
 from graph.entities import export as export_graph
 from graph.lookup import close_matches, lookup_number
-from graph.sparql import answer, check_query
+from graph.sparql import check_query
 from graph.store import GraphStore
 from graph.uris import KIND_CLASSES
 from ingest.pipeline import ingest_paths
 from ingest.store import DocumentStore
-from library.indexes import open_search, published_graph, writable_indexes
 from library.doctor import examine
+from library.indexes import open_search, published_graph, writable_indexes
 from library.reindex import rebuild_all
-from reform.terminal import echo_document, highlighted
+from reform.terminal import echo_document, highlighted, printable
 from search.embedder import model_installed
 from search.evaluate import evaluate, format_table, load_questions
+from search.model.adapt import adapt_installed
 from search.model.install import INSTALL_MANIFEST, install_model
 from search.service import SearchFilters
 from web.server import default_workers
 from web.server import serve as run_server
+from web.sparql_runner import SparqlRunner
 
 
 class ReformGroup(click.Group):
@@ -99,18 +103,21 @@ def _print_json(value: Any) -> None:
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
 @click.pass_obj
 def ingest(settings: Settings, paths: tuple[Path, ...], prune: bool, as_json: bool, progress: bool | None) -> None:
-    """Index files and folders (.txt .md .html .pdf .docx); unchanged files are skipped.
+    """Index files and folders (.txt .md .html .pdf .docx .doc .odt .rtf, scans .png .jpg .tif); unchanged files are skipped.
 
     Exits 1 if any file failed or an index could not take a document in (each listed with its
     reason); what did succeed is kept.
     """
-    with _open_store(settings) as store, writable_indexes(settings, store, warn=_warn) as indexes:
+    with _open_store(settings) as store, writable_indexes(settings, store, warn=_warn, progress=progress) as indexes:
         report = ingest_paths(list(paths), store=store, settings=settings, prune=prune, indexes=indexes, progress=progress)
     if as_json:
         _print_json(report.as_dict())
     else:
         for outcome in report.failed:
             click.echo(f"failed: {outcome.path}: {outcome.reason}", err=True)
+        for outcome in report.outcomes:
+            for note in outcome.notes:
+                click.echo(f"warning: {outcome.path}: {note}", err=True)
         for error in report.index_errors:
             for line in error.lines():
                 click.echo(f"error: {line}", err=True)
@@ -183,7 +190,8 @@ def search(
     color = sys.stdout.isatty()
     for result in response.results:
         document = result.document
-        click.echo(click.style(f"{result.rank}. {document.title}", bold=True) if color else f"{result.rank}. {document.title}")
+        title = printable(f"{result.rank}. {document.title}")
+        click.echo(click.style(title, bold=True) if color else title)
         click.echo(f"   {result.passage.id} · {document.date or 'no date'} · score {result.score:.4f}")
         click.echo("   " + highlighted(result.passage.text, result.highlights, color).replace("\n", "\n   "))
 
@@ -191,14 +199,17 @@ def search(
 @cli.command("eval")
 @click.argument("questions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--k", default=5, show_default=True, help="Also report Recall@K (1, 5 and 10 are always reported).")
-@click.option("--json", "as_json", is_flag=True, help="Print metrics as JSON: {mode: {recall@1, …, by_kind}}.")
+@click.option("--split", type=click.Choice(["dev", "heldout"]), help='Only the questions whose "split" is this.')
+@click.option("--json", "as_json", is_flag=True, help="Print metrics as JSON: {mode: {recall@1, …, ci95, by_kind}}.")
 @click.pass_obj
-def eval_command(settings: Settings, questions: Path, k: int, as_json: bool) -> None:
-    """Recall@1/5/10, MRR and nDCG@10 of lexical, vector and hybrid search on a question set."""
+def eval_command(settings: Settings, questions: Path, k: int, split: str | None, as_json: bool) -> None:
+    """Recall@1/5/10, MRR and nDCG@10 of lexical, vector and hybrid search on a question set, by kind,
+    with 95% intervals (Wilson for Recall@K, bootstrap for MRR)."""
     if not 1 <= k <= 100:
         raise click.BadParameter("k must be between 1 and 100", param_hint="--k")
+    chosen = load_questions(questions, split=split)
     with open_search(settings) as service:
-        report = evaluate(service, load_questions(questions), k=k)
+        report = evaluate(service, chosen, k=k)
     _print_json(report) if as_json else click.echo(format_table(report))
 
 
@@ -216,21 +227,34 @@ def eval_command(settings: Settings, questions: Path, k: int, as_json: bool) -> 
 def sparql(settings: Settings, query: str, fmt: str) -> None:
     """Run a SPARQL query over the knowledge graph (prefixes eli:, org:, qb:, skos:, … are predefined).
 
-    QUERY is the query text, or @FILE to read it from a file.
+    QUERY is the query text, or @FILE to read it from a file. The query is checked and limited as at the
+    endpoint: no update, no SERVICE, FROM only of the store's graphs, REFORM_SPARQL_TIMEOUT seconds and
+    REFORM_SPARQL_MAX_MEMORY_MB at most.
     """
     text = _query_argument(query)
     with _open_store(settings) as store:
         graph = _published_graph(settings, store)
         checked = check_query(text, max_chars=MAX_QUERY_FILE_CHARS, local_graph_prefix=graph.minter.graph_prefix)
         wanted = {"table": "json", "turtle": "json"}.get(fmt, fmt)
-        result = answer(graph.oxigraph, checked, wanted, "jsonld" if fmt == "json" else "turtle", settings.sparql_max_rows)
+        # In a worker process, as at the endpoint: the time limit and memory ceiling hold here too.
+        runner = SparqlRunner(
+            lambda: graph.path,
+            timeout=settings.sparql_timeout,
+            max_rows=settings.sparql_max_rows,
+            max_memory_mb=settings.sparql_max_memory_mb,
+            workers=1,
+        )
+        try:
+            result = runner.run(checked, wanted, "jsonld" if fmt == "json" else "turtle")
+        finally:
+            runner.close()
     if fmt not in ("table", "turtle") or not result.variables:
         click.echo(result.body.decode("utf-8"), nl=False)
     else:
         bindings = json.loads(result.body)["results"]["bindings"]
         click.echo("\t".join(result.variables))
         for row in bindings:
-            click.echo("\t".join(row[v]["value"] if v in row else "" for v in result.variables))
+            click.echo(printable("\t".join(row[v]["value"] if v in row else "" for v in result.variables)))
         click.echo(f"({result.rows} rows)", err=True)
     if result.truncated:
         click.echo(f"warning: cut at {result.rows} rows (REFORM_SPARQL_MAX_ROWS)", err=True)
@@ -241,6 +265,8 @@ def _query_argument(query: str) -> str:
     if not query.startswith("@"):
         return query
     path = Path(query[1:])
+    if path.exists() and not path.is_dir() and not path.is_file():  # a FIFO or a device would block or never end
+        raise click.BadParameter(f"{path} is not a regular file", param_hint="QUERY")
     try:
         with path.open("rb") as handle:
             data = handle.read(MAX_QUERY_FILE_CHARS * 4 + 1)
@@ -249,7 +275,9 @@ def _query_argument(query: str) -> str:
     except OSError as exc:
         raise click.BadParameter(f"cannot read {path}: {exc.strerror or exc}", param_hint="QUERY") from None
     if len(data) > MAX_QUERY_FILE_CHARS * 4:
-        raise click.BadParameter(f"{path} is longer than a query can be ({MAX_QUERY_FILE_CHARS:,} characters)", param_hint="QUERY")
+        raise click.BadParameter(
+            f"{path} is longer than a query can be ({MAX_QUERY_FILE_CHARS:,} characters)", param_hint="QUERY"
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -258,16 +286,18 @@ def _query_argument(query: str) -> str:
 
 @cli.command()
 @click.argument("number")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Judge the validity status on this day (default: today).")
 @click.option("--json", "as_json", is_flag=True, help="Print the documented lookup object.")
 @click.pass_obj
-def lookup(settings: Settings, number: str, as_json: bool) -> None:
-    """What a document number is, who issued it and when, every mention, and what it is connected to.
+def lookup(settings: Settings, number: str, as_of: str | None, as_json: bool) -> None:
+    """What a document is: number, type, issuer, signer, dates, validity status, and what it is connected to.
 
-    Accepts 280/QĐ-UBND, 280/QD-UBND, "qđ 280", "quyết định 280", "Quyết định số 280/QĐ-UBND". Exit 1 if not found.
+    Accepts 280/QĐ-UBND, 280/QD-UBND, "qđ 280", "quyết định 280", "Quyết định số 280/QĐ-UBND", or a name
+    ("Bộ luật Lao động", "Luật Đầu tư công 2024"). Exit 1 if not found.
     """
     with _open_store(settings) as store:
         graph = _published_graph(settings, store)
-        main_result = lookup_number(graph, store, number)
+        main_result = lookup_number(graph, store, number, as_of=as_of)
         if main_result is None:
             suggestions = close_matches(graph, number)
             hint = f" — did you mean: {'; '.join(suggestions)}?" if suggestions else ""
@@ -278,16 +308,21 @@ def lookup(settings: Settings, number: str, as_json: bool) -> None:
     if as_json:
         _print_json(main_result)
         return
-    for key in ("label", "uri", "type", "issuer", "date", "subject"):
-        click.echo(f"{key}: {main_result[key] or '—'}")
+    for key in ("label", "uri", "type", "issuer", "date", "effective_date", "end_date", "subject", "signer", "signer_position"):
+        click.echo(printable(f"{key}: {main_result[key] or '—'}"))
+    state = main_result["status"]
+    click.echo(f"status ({state['as_of']}): {state['label']}")
+    for reason in state["reasons"]:
+        click.echo(f"  {reason['text']}")
     click.echo(f"mentions ({len(main_result['mentions'])}):")
     for mention in main_result["mentions"]:
-        click.echo(f"  {mention['passage_id']}: {mention['text'][:160]}…")
+        click.echo(printable(f"  {mention['passage_id']}: {mention['text'][:160]}…"))
     click.echo("related:")
     for item in main_result["related"]:
-        click.echo(f"  {item['relation']}: {item['label']} <{item['uri']}>")
+        parts = f" ({'; '.join(item['parts'])})" if item.get("parts") else ""
+        click.echo(printable(f"  {item['relation']}: {item['label']}{parts} <{item['uri']}>"))
     for candidate in main_result["candidates"]:
-        click.echo(f"also: {candidate['label']} ({candidate['issuer']}) <{candidate['uri']}>")
+        click.echo(printable(f"also: {candidate['label']} ({candidate['issuer']}) <{candidate['uri']}>"))
 
 
 @cli.command()
@@ -307,7 +342,7 @@ def entities(settings: Settings, kind: str | None, stats: bool) -> None:
             click.echo(f"{name}: {len(rows)}")
             if not stats:
                 for uri, label in rows:
-                    click.echo(f"  {label or ''}  <{uri}>")
+                    click.echo(printable(f"  {label or ''}  <{uri}>"))
 
 
 @cli.command()
@@ -347,7 +382,7 @@ def documents(settings: Settings, as_json: bool) -> None:
         click.echo("No documents yet: run 'reform ingest corpus/'.")
         return
     for row in rows:
-        click.echo(f"{row['id']}  {row['date'] or '----------'}  {row['passages']:>4} passages  {row['title']}")
+        click.echo(printable(f"{row['id']}  {row['date'] or '----------'}  {row['passages']:>4} passages  {row['title']}"))
     click.echo(f"{len(rows)} documents")
 
 
@@ -403,7 +438,32 @@ def model_info(settings: Settings) -> None:
         _print_json(json.loads(manifest.read_text(encoding="utf-8")))
 
 
+@model.command("adapt")
+@click.option("--epochs", default=1, show_default=True, type=click.IntRange(1, 10), help="Passes over the training pairs.")
+@click.pass_obj
+def model_adapt(settings: Settings, epochs: int) -> None:
+    """Fine-tune the installed model on the library: article titles with their text, defined terms with
+    their definitions (CPU, ~30 min for ten laws). The adapted model is a new version: run 'reform reindex'."""
+    with _open_store(settings) as store:
+        adaptation = adapt_installed(settings.model_dir, store, epochs=epochs, log=lambda line: click.echo(line, err=True))
+    click.echo(
+        f"adapted {settings.model_dir}: {adaptation.pairs} pairs, {adaptation.steps} steps in {adaptation.seconds:.0f} s, "
+        f"loss {adaptation.first_loss:.3f} -> {adaptation.last_loss:.3f}; run 'reform reindex' to embed the library with it"
+    )
+
+
 def main() -> None:
+    # An argument that is not UTF-8 (a file name from an old archive typed as a query) arrives with
+    # surrogate escapes, which no text operation survives: refuse it in one line, up front.
+    for argument in sys.argv[1:]:
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError:
+            if os.path.lexists(argument):  # a real file or folder (reform ingest): paths may be any bytes
+                continue
+            shown = stored_path(argument)
+            click.echo(f"error: the argument {shown!r} is not UTF-8 text", err=True)
+            sys.exit(2)
     cli(prog_name="reform")
 
 

@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import click
 
 from ingest.document import Document
 
+# Control characters a document may carry (an escape sequence in a title can rewrite the terminal,
+# hide lines or set its title); tab and newline are kept.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    r"""Document text made safe for a terminal, character for character (offsets stay valid).
+
+    >>> printable("Quyết định\x1b[2J số 5\tĐiều 1")
+    'Quyết định�[2J số 5\tĐiều 1'
+    """
+    return _CONTROL.sub("\ufffd", text)
+
 
 def highlighted(text: str, spans: list[tuple[int, int]], color: bool) -> str:
+    text = printable(text)
     out, cursor = [], 0
     for start, end in spans:
         out += [text[cursor:start], click.style(text[start:end], fg="yellow", bold=True) if color else f"[{text[start:end]}]"]
@@ -18,6 +33,9 @@ def highlighted(text: str, spans: list[tuple[int, int]], color: bool) -> str:
 
 
 def echo_document(document: Document, echo: Callable[[str], None], *, color: bool) -> None:
+    shown = echo
+    echo = lambda line: shown(printable(line))  # noqa: E731 -- every line of a document goes through it
+
     def rule(label: str) -> str:
         line = f"── {label} " + "─" * max(0, 78 - len(label))
         return click.style(line, fg="cyan") if color else line

@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +20,8 @@ from vntext.normalize import normalize_text
 
 QUERY_PROMPT, PASSAGE_PROMPT = "query", "passage"
 TOKENIZER_FILE = "tokenizer.json"
-ONNX_FILE = Path("onnx") / "query-encoder.onnx"  # the int8 query encoder `reform model install` exports
+ONNX_FILE = Path("onnx") / "query-encoder.onnx"  # queries only: what `reform model install` exported before ENCODER_FILE
+ENCODER_FILE = Path("onnx") / "encoder.onnx"  # queries and passages, int8, fused (search.model.onnx_export)
 MAX_TOKENS = 512
 
 
@@ -31,35 +33,59 @@ def quiet_transformers() -> None:
     transformers_logging.disable_progress_bar()
 
 
-class OnnxQueryEncoder:
-    """One query at a time through onnxruntime: the exported BERT + mean pooling + normalize.
+class OnnxEncoder:
+    """The exported BERT + mean pooling + normalize (search.model.onnx_export), through onnxruntime.
 
     Tokenizes with the `tokenizers` library straight from the model's tokenizer.json (the same
     ids as transformers' tokenizer, checked at install and in tests) so that a server answering
     queries never imports torch or transformers.
+
+    Every text runs on its own, unpadded: the export's int8 activations are scaled over the whole
+    input, so in a batch a text's vector would depend on its neighbours (and padding). Alone, the
+    same text always gives the same vector, bit for bit. `encode_many` keeps the cores busy with
+    one single-threaded run per worker thread instead (onnxruntime releases the GIL while it runs).
     """
 
-    def __init__(self, path: Path, tokenizer_file: Path, prefix: str, *, threads: int = 1) -> None:
+    def __init__(self, path: Path, tokenizer_file: Path, prefix: str, *, threads: int = 1, workers: int = 1) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
 
         options = onnxruntime.SessionOptions()
-        # One thread, no spinning: a short query gains nothing from a second thread, and under load
-        # (several server processes and threads) idle pool threads spinning for work burn the cores.
+        # One thread per run, no spinning: a short text gains nothing from a second thread, and under
+        # load (several server processes and threads) idle pool threads spinning for work burn the cores.
         options.intra_op_num_threads, options.inter_op_num_threads = threads, 1
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
         self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self.tokenizer = Tokenizer.from_file(str(tokenizer_file))
         self.tokenizer.enable_truncation(MAX_TOKENS)
-        self.prefix = prefix
+        self.prefix, self.workers = prefix, workers
         width = self.session.get_outputs()[0].shape[-1]
         self.dimension = width if isinstance(width, int) else None
 
+    def token_ids(self, text: str) -> list[int]:
+        return self.tokenizer.encode(self.prefix + normalize_text(text).strip()).ids
+
     def encode(self, text: str) -> np.ndarray:
-        ids = self.tokenizer.encode(self.prefix + normalize_text(text).strip()).ids
+        return self._run(self.token_ids(text))
+
+    def _run(self, ids: list[int]) -> np.ndarray:
         input_ids = np.array([ids], dtype=np.int64)
         return self.session.run(None, {"input_ids": input_ids, "attention_mask": np.ones_like(input_ids)})[0][0]
+
+    def encode_many(self, texts: list[str], *, progress: Callable[[int], None] | None = None) -> np.ndarray:
+        """Vectors of many texts (rows in the order given), each computed alone; `progress(n)` as they come."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        encoded = [e.ids for e in self.tokenizer.encode_batch([self.prefix + normalize_text(t).strip() for t in texts])]
+        vectors = np.zeros((len(texts), self.dimension or 0), np.float32)
+        longest_first = sorted(range(len(texts)), key=lambda i: -len(encoded[i]))  # the pool ends evenly
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+            for row, vector in zip(longest_first, pool.map(lambda i: self._run(encoded[i]), longest_first), strict=True):
+                vectors[row] = vector
+                if progress is not None:
+                    progress(1)
+        return vectors
 
 
 def model_installed(model_dir: Path) -> bool:
@@ -70,9 +96,11 @@ def model_installed(model_dir: Path) -> bool:
 class Embedder:
     """A local sentence-transformers model with e5's query/passage prompts.
 
-    Queries go through the model's ONNX export when `reform model install` made one (3x faster,
-    same vectors); passages always through sentence-transformers, which (with torch, ~1 GB
-    resident) is loaded on first use only: a server whose indexes are current never loads it.
+    Queries go through the model's int8 ONNX export when `reform model install` made one (5x
+    faster, cosine 0.995 to fp32); passages through its passage export (search.model.onnx_export,
+    bucketed batches), loaded on first use only, or else through sentence-transformers, which
+    (with torch, ~1 GB resident) is loaded on first use only too: a server whose indexes are
+    current loads neither.
     """
 
     def __init__(self, model_dir: Path, *, threads: int | None = None, batch_size: int = 32, use_onnx: bool = True) -> None:
@@ -82,6 +110,7 @@ class Embedder:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub: the model is local
         self.threads, self.batch_size = threads, batch_size
         self._model = None
+        self._passage_onnx: OnnxEncoder | None = None
         self._loading = threading.Lock()
         try:
             self.model_id = model_identity(self.model_dir)
@@ -89,7 +118,9 @@ class Embedder:
             self._query_prompt = QUERY_PROMPT if QUERY_PROMPT in prompts else None
             self._passage_prompt = PASSAGE_PROMPT if PASSAGE_PROMPT in prompts else None
             self.query_prefix = prompts.get(QUERY_PROMPT, "")
-            self.onnx = self._onnx_encoder() if use_onnx else None
+            self.use_onnx = use_onnx
+            query_file = ENCODER_FILE if (self.model_dir / ENCODER_FILE).is_file() else ONNX_FILE
+            self.onnx = self._onnx_encoder(query_file, self.query_prefix) if use_onnx else None
             known = self.onnx.dimension if self.onnx is not None else None
             self.dimension = known if known is not None else int(self.model.get_embedding_dimension())
         except Exception as exc:  # garbage JSON, a truncated ONNX file, missing weights: many libraries, many kinds
@@ -107,12 +138,23 @@ class Embedder:
                     self._model = _load_sentence_transformer(self.model_dir, self.threads)
         return self._model
 
-    def _onnx_encoder(self) -> OnnxQueryEncoder | None:
-        path, tokenizer_file = self.model_dir / ONNX_FILE, self.model_dir / TOKENIZER_FILE
+    @property
+    def passage_onnx(self) -> OnnxEncoder | None:
+        """The encoder export for passages (one run per core at a time), loaded on first use."""
+        if self._passage_onnx is None and self.use_onnx and (self.model_dir / ENCODER_FILE).is_file():
+            with self._loading:
+                if self._passage_onnx is None:
+                    prefix = model_prompts(self.model_dir).get(PASSAGE_PROMPT, "")
+                    workers = self.threads or os.cpu_count() or 1
+                    self._passage_onnx = self._onnx_encoder(ENCODER_FILE, prefix, workers=workers)
+        return self._passage_onnx
+
+    def _onnx_encoder(self, file: Path, prefix: str, **options) -> OnnxEncoder | None:
+        path, tokenizer_file = self.model_dir / file, self.model_dir / TOKENIZER_FILE
         if not (path.is_file() and tokenizer_file.is_file()):
             return None
         try:
-            return OnnxQueryEncoder(path, tokenizer_file, self.query_prefix)
+            return OnnxEncoder(path, tokenizer_file, prefix, **options)
         except ImportError:
             return None
 
@@ -125,13 +167,23 @@ class Embedder:
             )
         return self._encode(texts, self._query_prompt)
 
-    def encode_passages(self, texts: list[str], *, show_progress: bool = False) -> np.ndarray:
-        return self._encode(texts, self._passage_prompt, show_progress=show_progress)
+    def encode_passages(self, texts: list[str], *, progress: Callable[[int], None] | None = None) -> np.ndarray:
+        """Passage vectors, rows in the order given; `progress(n)` as each batch of n is done."""
+        if not texts:
+            return np.zeros((0, self.dimension), np.float32)
+        if self.passage_onnx is not None:
+            return self.passage_onnx.encode_many(texts, progress=progress)
+        parts = []
+        for start in range(0, len(texts), 8 * self.batch_size):
+            parts.append(self._encode(texts[start : start + 8 * self.batch_size], self._passage_prompt))
+            if progress is not None:
+                progress(len(parts[-1]))
+        return np.concatenate(parts)
 
     def token_ids(self, text: str) -> list[int]:
         return list(self.model.tokenizer(normalize_text(text).strip())["input_ids"])
 
-    def _encode(self, texts: list[str], prompt_name: str | None, *, show_progress: bool = False) -> np.ndarray:
+    def _encode(self, texts: list[str], prompt_name: str | None) -> np.ndarray:
         cleaned = [normalize_text(t).strip() for t in texts]
         vectors = self.model.encode(
             cleaned,
@@ -139,7 +191,7 @@ class Embedder:
             batch_size=self.batch_size,
             normalize_embeddings=True,
             convert_to_numpy=True,
-            show_progress_bar=show_progress,
+            show_progress_bar=False,
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
@@ -167,7 +219,9 @@ def model_identity(model_dir: Path) -> str:
     manifest = Path(model_dir) / "reform-model.json"
     if manifest.is_file():
         data = json.loads(manifest.read_text(encoding="utf-8"))
-        return f"{data['name']}@{data['weights_sha256'][:12]}"
+        # Passages embedded by the int8 export are not those sentence-transformers would make: another identity.
+        encoder = "+int8" if "onnx_encoder" in data else ""
+        return f"{data['name']}@{data['weights_sha256'][:12]}{encoder}"
     digest = hashlib.sha256()
     for path in sorted(Path(model_dir).rglob("*")):
         if path.is_file() and path.suffix in (".json", ".safetensors", ".bin"):

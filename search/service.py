@@ -75,6 +75,7 @@ class SearchResult:
             "end": self.passage.end,
             "heading": self.passage.heading,
             "path": list(self.passage.path),
+            "pages": list(self.passage.pages),
             "duplicates": self.duplicates,
             "near_duplicate_of": self.near_duplicate_of,
             "document": {

@@ -10,7 +10,7 @@ Every token also exists diacritic-folded, for queries typed without marks.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -120,13 +120,23 @@ def highlight_spans(text: str, terms: QueryTerms) -> list[tuple[int, int]]:
     [(0, 2), (8, 10)]
     """
     where = token_positions(text)
+    return joined_spans(text, where, matched_tokens(where, terms))
+
+
+def matched_tokens(where: TokenPositions, terms: QueryTerms) -> set[int]:
+    """Indexes of the tokens a query's terms match (a term typed without marks matches every accented form)."""
     hits: set[int] = set()
     for term in terms.exact:
         hits.update(where.exact.get(term, ()))
         if _folded_form(term) == term:  # typed without marks: every accented spelling matches
             hits.update(where.folded.get(term, ()))
+    return hits
+
+
+def joined_spans(text: str, where: TokenPositions, tokens: Iterable[int]) -> list[tuple[int, int]]:
+    """Character spans of these tokens, in order, neighbours with only spaces between them joined."""
     spans: list[list[int]] = []
-    for i in sorted(hits):
+    for i in sorted(tokens):
         start, end = where.starts[i], where.ends[i]
         if spans and text[spans[-1][1] : start].strip() == "":
             spans[-1][1] = end

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 
 from core.settings import Settings
 from ingest.pipeline import ingest_paths
@@ -62,6 +66,28 @@ def seed_store(seed_settings):
         report = ingest_paths([CORPUS], store=opened, settings=settings, progress=False)
         assert report.count("added") == len(SEED_FILES)
         yield opened
+
+
+@contextmanager
+def web_client(corpus: Path, settings: Settings, **service_options) -> Iterator[FlaskClient]:
+    """The web app over `corpus` ingested into `settings.data`, through Flask's test client."""
+    from web.app import create_app
+    from web.services import open_services
+
+    with DocumentStore(settings.database_path) as store:
+        ingest_paths([corpus], store=store, settings=settings, progress=False)
+    services = open_services(settings, **service_options)
+    try:
+        yield create_app(settings, services=services).test_client()
+    finally:
+        services.close()
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on now (for servers the tests start)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def run_reform(

@@ -67,8 +67,8 @@ def test_failed_files_make_ingest_exit_non_zero_but_keep_the_rest(tmp_path):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     (inbox / "ok.txt").write_text("Ủy ban nhân dân thành phố ban hành kế hoạch cải cách hành chính năm 2024.", encoding="utf-8")
-    (inbox / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0 JFIF")
+    (inbox / "sheet.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
     result = run_reform("ingest", str(inbox), data=tmp_path / "data")
     assert result.returncode == 1
-    assert "photo.jpg: unsupported format .jpg" in result.stderr
+    assert "sheet.xlsx: unsupported format .xlsx" in result.stderr
     assert "1 added" in result.stdout

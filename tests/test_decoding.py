@@ -64,3 +64,42 @@ def test_empty_and_binary_data_are_refused():
         decode_bytes(b"  \n\n ")
     with pytest.raises(IngestError, match="binary"):
         decode_bytes(bytes(range(256)) * 40)
+
+
+FRENCH = (
+    "La réforme administrative avance : où en est la modernisation des services publics ? Les préfectures "
+    "numérisent leurs démarches, l'État investit, et les citoyens jugent la qualité de l'accueil. Noël approche, "
+    "les guichets restent ouverts là où la demande est forte, même pour le naïf qui n'est pas sûr de lui."
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        FRENCH,
+        "Die Verwaltungsreform ist schön und wichtig für die Bürger. Öffentliche Ämter müssen übersichtlicher werden.",
+        "La reforma administrativa de España avanza este año; el señor ministro añadió que la niña tendrá acceso.",
+    ],
+    ids=["french", "german", "spanish"],
+)
+def test_western_european_cp1252_text_is_accepted_not_taken_for_vni(text):
+    decoded = decode_bytes(text.encode("cp1252"))
+    assert decoded.encoding == "windows-1252"
+    assert decoded.text == text
+
+
+@pytest.mark.parametrize("codec", ["koi8_r", "cp1251"])
+def test_cyrillic_8bit_text_is_refused_not_indexed_as_mojibake(codec):
+    russian = "Административная реформа в городе Ханой: упрощение процедур, электронное правительство. " * 3
+    with pytest.raises(IngestError, match="8-bit text in another script.*save it as UTF-8"):
+        decode_bytes(russian.encode(codec))
+
+
+def test_utf8_with_a_pasted_windows_1258_part_is_refused_with_where():
+    data = (SAMPLE * 3).encode("utf-8") + to_windows_1258(SAMPLE)
+    with pytest.raises(IngestError, match=r"mixes UTF-8 with another encoding \(\d+ invalid bytes, the first at byte \d+\)"):
+        decode_bytes(data)
+
+
+def test_utf32_with_bom_is_decoded():
+    assert decode_bytes(SAMPLE.encode("utf-32")).text == SAMPLE

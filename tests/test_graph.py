@@ -28,7 +28,7 @@ GOLD = {
     "239/KH-UBND": ("Kế hoạch", "Ủy ban nhân dân thành phố Hà Nội", "2023-09-27"),
     "280/QĐ-UBND": ("Quyết định", "Ủy ban nhân dân thành phố Hà Nội", "2023-01-11"),
     "175/BC-UBND": ("Báo cáo", "Ủy ban nhân dân thành phố Hà Nội", None),
-    "01-CTr/TU": ("Chương trình", "Thành ủy thành phố Hà Nội", None),
+    "01-CTr/TU": ("Chương trình", "Thành ủy Hà Nội", None),
     "86-CTr/BCSĐ": ("Chương trình", "Ban Cán sự Đảng Ủy ban nhân dân thành phố Hà Nội", "2023-02-20"),
     "818/QĐ-UBND": ("Quyết định", "Ủy ban nhân dân thành phố Hà Nội", "2023-02-08"),
     "01/KH-UBND": ("Kế hoạch", "Ủy ban nhân dân thành phố Hà Nội", "2023-01-03"),
@@ -99,7 +99,7 @@ def test_references_without_a_number_join_the_numbered_document(graph_env):
             "SELECT DISTINCT ?label ?date WHERE { ?doc a eli:LegalResource ; skos:prefLabel ?label . FILTER NOT EXISTS { ?doc eli:id_local ?n } OPTIONAL { ?doc eli:date_document ?date } }",
         )
     )
-    assert unnumbered["Nghị quyết số 18 của Thành ủy thành phố Hà Nội (2022)"] == "2022-12-30"
+    assert unnumbered["Nghị quyết số 18 của Thành ủy Hà Nội (2022)"] == "2022-12-30"
     assert unnumbered["Nghị quyết số 01 của Chính phủ (2023)"] == "2023-01-06"
     assert "Đề án số 06 của Chính phủ" in unnumbered
 

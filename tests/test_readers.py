@@ -68,12 +68,12 @@ def test_pdf_text_layer_is_read():
     assert "280/QD-UBND" in raw.text and "cai cach hanh chinh" in raw.text
 
 
-def test_scanned_pdf_without_text_layer_is_refused():
+def test_pdf_whose_pages_are_all_blank_is_refused():
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
     buffer = io.BytesIO()
     writer.write(buffer)
-    with pytest.raises(IngestError, match="no text layer"):
+    with pytest.raises(IngestError, match="pages are all blank"):
         read_pdf(buffer.getvalue())
 
 

@@ -250,3 +250,110 @@ def test_vector_search_runs_faiss_on_one_thread_in_any_request_thread(search_ser
     thread.start()
     thread.join()
     assert seen == [1]
+
+
+# -- the lexical index in segments -----------------------------------------------------------------
+
+
+def _rows(count: int, offset: int = 0) -> list[tuple[str, str, str]]:
+    """Token rows of made-up passages: topics repeat so that terms have varied frequencies."""
+    from vntext.normalize import fold_diacritics
+
+    words = "tuổi nghỉ hưu lao động đất đai thừa kế hợp đồng tạm trú bảo hiểm xã hội".split()
+    rows = []
+    for i in range(offset, offset + count):
+        exact = " ".join(words[(i * k) % len(words)] for k in range(1, 4 + i % 9))
+        rows.append((f"d{i // 10:03d}-p{i:04d}", exact, fold_diacritics(exact)))
+    return rows
+
+
+def test_segments_score_like_one_index_over_the_live_passages():
+    import numpy as np
+
+    from search.bm25 import BM25Index, Segment
+
+    rows = _rows(120)
+    parts = [Segment.build(rows[:50]), Segment.build(rows[50:90]), Segment.build(rows[90:])]
+    live = [np.ones(s.size, bool) for s in parts]
+    live[0][10:20] = False  # a replaced document: its rows no longer count, df and lengths included
+    segmented = BM25Index(parts, live)
+    alone = Segment.build(rows[:10] + rows[20:])
+    single = BM25Index([alone], [np.ones(alone.size, bool)])
+    merged = Segment.merged(list(zip(parts, live, strict=True)))
+    for query in (["e:tuổi", "f:nghi", "p:nghi huu"], ["e:đất", "e:bảo", "p:bao hiem"], ["e:none"]):
+        expected = single.search(query, limit=30)
+        assert segmented.search(query, limit=30) == expected
+        assert BM25Index([merged], [np.ones(merged.size, bool)]).search(query, limit=30) == expected
+    assert segmented.document_frequency("e:tuổi") == single.document_frequency("e:tuổi") > 0
+
+
+def test_an_ingest_adds_a_segment_and_a_changed_document_stops_matching_its_old_text(tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    settings = make_settings(tmp_path / "data")
+    with DocumentStore(settings.database_path) as store:
+        lexical = LexicalIndex(store)
+        ingest_paths([corpus], store=store, settings=settings, indexes=[lexical], progress=False)
+        (corpus / "moi.txt").write_text(
+            "Thành phố thí điểm trợ lý ảo giải đáp thủ tục hành chính cho người cao tuổi.", encoding="utf-8"
+        )
+        ingest_paths([corpus], store=store, settings=settings, indexes=[lexical], progress=False)
+        assert [s.live for s in lexical.segment_infos()] == [len(store.passages()) - 1, 1]  # added, not rebuilt
+        top = store.get_passage(lexical.search(query_terms("trợ lý ảo người cao tuổi"), limit=1)[0].passage_id)
+        assert "trợ lý ảo" in top.text
+        (corpus / "moi.txt").write_text("Thành phố mở thêm điểm tiếp nhận hồ sơ vào thứ bảy.", encoding="utf-8")
+        ingest_paths([corpus], store=store, settings=settings, indexes=[lexical], progress=False)
+        assert all(
+            "trợ lý ảo" not in store.get_passage(h.passage_id).text for h in lexical.search(query_terms("trợ lý ảo"), limit=50)
+        )
+        before = lexical.search(query_terms("cải cách hành chính Hà Nội"), limit=20)
+        assert lexical.merge(everything=True) >= 2 and len(lexical.segment_infos()) == 1
+        assert LexicalIndex(store).search(query_terms("cải cách hành chính Hà Nội"), limit=20) == before
+
+
+def test_a_lost_segment_is_searched_from_the_token_table_and_rebuilt_by_the_next_writer(tmp_path):
+    settings = make_settings(tmp_path / "data")
+    with DocumentStore(settings.database_path) as store:
+        lexical = LexicalIndex(store)
+        ingest_paths([CORPUS], store=store, settings=settings, indexes=[lexical], progress=False)
+        expected = lexical.search(query_terms("chỉ số hài lòng SIPAS"), limit=10)
+        for segment in lexical.segments_dir.iterdir():
+            shutil.rmtree(segment)
+        assert LexicalIndex(store).search(query_terms("chỉ số hài lòng SIPAS"), limit=10) == expected
+        writer = LexicalIndex(store)
+        writer.sync()
+        assert all((writer.segments_dir / s.name).is_dir() for s in writer.segment_infos())
+
+
+def test_law_passages_are_indexed_under_their_chapter_and_article_titles(legal_service):
+    from search.sections import passage_titles
+
+    law = next(d for d in legal_service.store.documents(with_passages=True) if d.title == "Bộ luật Lao động")
+    titles = passage_titles(law)
+    clause = next(p for p in law.passages if p.path[-2:] == ("Điều 169", "khoản 3-4"))
+    assert titles[clause.id] == ("Quy định nhóm 12", "Nội dung điều 169")
+    top = legal_service.search("nội dung điều 169 quy định nhóm 12", k=10, mode="lexical").results
+    assert clause.id in [r.passage.id for r in top]  # the clause itself never says it
+
+
+def test_a_passage_vector_does_not_depend_on_its_batch(embedder, seed_store):
+    import numpy as np
+
+    texts = [p.text for p in seed_store.passages()[:9]]
+    alone = np.stack([embedder.encode_passages([t])[0] for t in texts[:3]])
+    together = embedder.encode_passages(texts[::-1])[::-1][:3]
+    assert embedder.passage_onnx is not None  # the int8 export, which scales activations per input
+    assert np.array_equal(alone, together)
+
+
+def test_vector_kinds_follow_the_collection_size(tmp_path, embedder, seed_store):
+    from search.ann import AnnPolicy
+
+    size = len(seed_store.passages())
+    for kind in ("ivfpq", "hnsw"):
+        index = VectorIndex(seed_store, embedder, tmp_path / f"{kind}.npz", policy=AnnPolicy(10, 20, kind, nprobe=64))
+        index.sync()
+        assert index.kind == kind and index.size == size
+        reopened = VectorIndex(seed_store, embedder, tmp_path / f"{kind}.npz", policy=AnnPolicy(10, 20, kind, nprobe=64))
+        query = embedder.encode_queries(["Chỉ số hài lòng SIPAS"])[0]
+        assert [h.passage_id for h in reopened.search(query, limit=5)] == [h.passage_id for h in index.search(query, limit=5)]

@@ -1,6 +1,5 @@
 """Tokenization keeps document numbers, dates, decimals, percentages and ratios whole."""
 
-
 from vntext.segmentation import sentence_spans
 
 

@@ -4,6 +4,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -14,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, run_reform
-from tests.test_browser import free_port
+from tests.conftest import ROOT, free_port, run_reform
 
 PLAN = Path(__file__).parent / "data" / "ke_hoach_120_kh_ubnd.txt"
 
@@ -59,6 +59,12 @@ def test_every_worker_follows_an_ingest_and_the_server_stops_cleanly(tmp_path, s
         answers = [get(lookup) for _ in range(20)]
         assert {status for status, _ in answers} == {200}
         assert all(body["type"] == "Kế hoạch" for _, body in answers)
+
+        # A request gunicorn refuses itself (request line over its limit) still carries the security headers.
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
+            raw.sendall(b"GET /?q=" + b"x" * 10_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+            head = raw.recv(4096).decode("latin-1")
+        assert head.startswith("HTTP/1.1 4") and "Content-Security-Policy:" in head and "X-Frame-Options: DENY" in head
     finally:
         started = time.monotonic()
         server.send_signal(signal.SIGTERM)

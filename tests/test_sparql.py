@@ -9,11 +9,7 @@ import urllib.parse
 import pytest
 
 from graph.sparql import QueryRefused, check_query
-from ingest.pipeline import ingest_paths
-from ingest.store import DocumentStore
-from tests.conftest import CORPUS, make_settings, run_reform
-from web.app import create_app
-from web.services import open_services
+from tests.conftest import CORPUS, make_settings, run_reform, web_client
 
 LOCAL = "http://127.0.0.1:8000/graph/"
 JSON = {"Accept": "application/sparql-results+json"}
@@ -24,12 +20,8 @@ def client(tmp_path_factory):
     folder = tmp_path_factory.mktemp("sparql")
     shutil.copytree(CORPUS, folder / "corpus")
     settings = make_settings(folder / "data", sparql_timeout=3.0, sparql_max_memory_mb=300)
-    with DocumentStore(settings.database_path) as store:
-        ingest_paths([folder / "corpus"], store=store, settings=settings, progress=False)
-    services = open_services(settings, load_model=False)
-    app = create_app(settings, services=services)
-    yield app.test_client()
-    services.close()
+    with web_client(folder / "corpus", settings, load_model=False) as client:
+        yield client
 
 
 def ask(client, query: str, **headers):

@@ -28,6 +28,8 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _ORPHAN_MARKS = re.compile(r"(?:(?<=^)|(?<=[^\w\u0300-\u036f])|(?<=[\d_]))[\u0300-\u036f]+")
 _HORIZONTAL_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _MANY_BLANK_LINES = re.compile(r"\n{3,}")
+# Letters fonts converted from TCVN3/VNI print for Đ/đ: Icelandic eth (Ð ð) and African D (Ɖ).
+_LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111", "\u0189": "\u0110"})
 
 
 def normalize_text(text: str) -> str:
@@ -41,11 +43,13 @@ def normalize_text(text: str) -> str:
     'Ủy ban nhân dân\\n\\nhòa nhập'
     >>> normalize_text("Quye\\u0302\\u0301t đi\\u0323nh") == "Quyết định"
     True
+    >>> normalize_text("QUYẾT ÐỊNH 15/2020/NÐ-CP")  # Ð (eth) printed for Đ by converted fonts
+    'QUYẾT ĐỊNH 15/2020/NĐ-CP'
     >>> normalize_text("\\u0300 số 5\\u0301")
     'số 5'
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _INVISIBLE.sub("", text)
+    text = _INVISIBLE.sub("", text).translate(_LOOKALIKES)
     text = normalize_tone_marks(_ORPHAN_MARKS.sub("", unicodedata.normalize("NFD", text)))
     lines = [_HORIZONTAL_SPACE.sub(" ", line).strip() for line in text.split("\n")]
     text = "\n".join(lines)

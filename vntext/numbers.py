@@ -13,8 +13,15 @@ from dataclasses import dataclass
 
 from vntext.normalize import fold_diacritics
 
-# Type codes (ký hiệu loại văn bản) -> full Vietnamese name. Keys are folded (upper-case, no marks).
+# Type codes (ký hiệu loại văn bản, Nghị định 30/2020/NĐ-CP Phụ lục III, and the normative types
+# whose numbers carry no code: Luật, Bộ luật, Hiến pháp) -> full Vietnamese name. Keys are folded
+# (upper-case, no marks); they also name the type in URIs.
 DOCUMENT_TYPES: dict[str, str] = {
+    "HP": "Hiến pháp",
+    "BLUAT": "Bộ luật",
+    "LUAT": "Luật",
+    "PL": "Pháp lệnh",
+    "L": "Lệnh",
     "QD": "Quyết định",
     "KH": "Kế hoạch",
     "BC": "Báo cáo",
@@ -22,6 +29,7 @@ DOCUMENT_TYPES: dict[str, str] = {
     "TT": "Thông tư",
     "TTLT": "Thông tư liên tịch",
     "NQ": "Nghị quyết",
+    "NQLT": "Nghị quyết liên tịch",
     "CTR": "Chương trình",
     "CT": "Chỉ thị",
     "CV": "Công văn",
@@ -32,12 +40,13 @@ DOCUMENT_TYPES: dict[str, str] = {
     "QYD": "Quy định",
     "QY": "Quy định",
     "DA": "Đề án",
+    "PA": "Phương án",
     "KL": "Kết luận",
-    "PL": "Pháp lệnh",
-    "L": "Luật",
     "CD": "Công điện",
     "GM": "Giấy mời",
     "BB": "Biên bản",
+    "PC": "Phiếu chuyển",
+    "VBHN": "Văn bản hợp nhất",
     "HD-BTC": "Hướng dẫn",
 }
 # Codes written with Đ in the official form, restored when a user types plain D.
@@ -52,31 +61,57 @@ _DIACRITIC_FORMS = {
     "DU": "ĐU",
     "BTVQH": "BTVQH",
 }
-_CODE = r"[A-ZĐ][A-Za-zĐđ]*\d*"
-_ISSUER = r"[A-ZĐ][A-Za-zĐđ0-9]*(?:-[A-ZĐ][A-Za-zĐđ0-9]*)*"
-STATE_NUMBER = rf"(?P<num>\d{{1,5}}[a-z]?)\s?(?:/\s?(?P<year>(?:19|20)\d\d))?\s?/\s?(?P<code>{_CODE})(?:-(?P<issuer>{_ISSUER}))?"
+# One letter split off by PDF text extraction ("N Đ-CP", "Q Đ-TTg"); a hyphen or slash at a line end
+# ("39/2010/NĐ-\nCP", "38/2021/\nTT-BGDĐT") or before a stray space ("31/2015/TT- BYT").
+_CODE = r"[A-ZĐ](?: (?=Đ))?[A-Za-zĐđ]*\d*"
+_ISSUER = r"[A-ZĐ][A-Za-zĐđ0-9]*(?:-\s?(?=[A-ZĐ])[A-ZĐ][A-Za-zĐđ0-9]*)*"
+STATE_NUMBER = (
+    rf"(?P<num>\d{{1,5}}[a-z]?)[ \t]{{0,4}}(?:/\s?(?P<year>(?:19|20)\d\d))?\s?/\s?(?P<code>{_CODE})"
+    rf"(?:-\s?(?=[A-ZĐ])(?P<issuer>{_ISSUER}))?"
+)
 PARTY_NUMBER = rf"(?P<pnum>\d{{1,5}})-(?P<pcode>{_CODE})/(?P<pissuer>{_ISSUER})"
 DOCUMENT_NUMBER = re.compile(rf"(?<![\w/])(?:{PARTY_NUMBER}|{STATE_NUMBER})(?![\w/])")
+# The rest of a number whose numeral was left blank for the signature date ("Số:      /2025/QĐ-UBND").
+BLANK_NUMBER = re.compile(
+    rf"(?<![\w/])/\s?(?:(?P<year>(?:19|20)\d\d)\s?/\s?)?(?P<code>{_CODE})(?:-\s?(?P<issuer>{_ISSUER}))?(?![\w/])"
+)
 
 
 @dataclass(frozen=True)
 class DocumentNumber:
-    """A parsed document number. `key` is the comparison form: folded, upper-case, no spaces."""
+    """A parsed document number. `key` is the comparison form: folded, upper-case, no spaces.
+
+    `type_code` is None when the number carries none: a law ("45/2019/QH14"), or an official letter
+    (công văn), whose code is its issuer and drafting unit ("123/UBND-KT": issuer UBND, unit KT).
+    """
 
     raw: str
     number: str
     year: int | None
     type_code: str | None
     issuer_code: str | None
+    unit: str | None = None
 
     @property
     def key(self) -> str:
-        return fold_diacritics(canonical_spelling(self.raw)).upper()
+        """One key for every display form: "280/QĐ-UBND", "280 /QD-UBND", "0280/QĐ-UBND" -> "280/QD-UBND"."""
+        return fold_diacritics(self._joined(self.number.lstrip("0") or "0")).upper()
 
     @property
     def canonical(self) -> str:
         """The official spelling: no spaces, Đ restored in known codes ("280/QĐ-UBND")."""
-        return canonical_spelling(self.raw)
+        return canonical_spelling(self._joined(self.number))
+
+    @property
+    def is_party(self) -> bool:
+        """A party document ("15-NQ/TW"): number and type before the slash."""
+        return bool(re.match(r"\s*\d+\s*-", self.raw))
+
+    def _joined(self, number: str) -> str:
+        if self.is_party:
+            return f"{number}-{self.type_code}/{self.issuer_code}"
+        codes = "-".join(c for c in (self.type_code, self.issuer_code, self.unit) if c)
+        return f"{number}/{self.year}/{codes}" if self.year else f"{number}/{codes}"
 
     @property
     def type_name(self) -> str | None:
@@ -118,14 +153,54 @@ def find_document_numbers(text: str) -> list[tuple[int, int, DocumentNumber]]:
 def _from_match(match: re.Match[str]) -> DocumentNumber | None:
     raw = match.group(0)
     if match.group("pnum"):
-        return DocumentNumber(raw, match.group("pnum"), None, match.group("pcode"), match.group("pissuer"))
-    code, issuer = match.group("code"), match.group("issuer")
-    year = int(match.group("year")) if match.group("year") else None
+        return DocumentNumber(raw, match.group("pnum"), None, _squeeze(match.group("pcode")), _squeeze(match.group("pissuer")))
+    return _state_number(raw, match.group("num"), match.group("year"), match.group("code"), match.group("issuer"))
+
+
+def _state_number(raw: str, number: str, year_text: str | None, code: str, issuer: str | None) -> DocumentNumber | None:
+    code, issuer = _squeeze(code), _squeeze(issuer) if issuer else None
+    year = int(year_text) if year_text else None
     if issuer is None:
-        if year is None:
+        if year is None and number:
             return None  # "3/63" or "12/2023" is a ratio or a month, not a document number
-        return DocumentNumber(raw, match.group("num"), year, None, code)  # 35/2023/UBTVQH15
-    return DocumentNumber(raw, match.group("num"), year, code, issuer)
+        type_code, rest = _split_joined_code(code)
+        if type_code:  # "181/2024/NĐCP": the hyphen dropped
+            return DocumentNumber(raw, number, year, type_code, rest)
+        return DocumentNumber(raw, number, year, None, code)  # 35/2023/UBTVQH15
+    if fold_diacritics(code).upper() not in DOCUMENT_TYPES:
+        return DocumentNumber(raw, number, year, None, code, issuer)  # công văn: 123/UBND-KT
+    return DocumentNumber(raw, number, year, code, issuer)
+
+
+def parse_blank_number(text: str) -> DocumentNumber | None:
+    """The codes of a number whose numeral is blank (left for the signature date), or None.
+
+    >>> n = parse_blank_number("/2025/QĐ-UBND"); (n.number, n.year, n.type_name, n.issuer_code)
+    ('', 2025, 'Quyết định', 'UBND')
+    >>> n = parse_blank_number("/UBND-KT"); (n.type_code, n.issuer_code, n.unit)
+    (None, 'UBND', 'KT')
+    """
+    match = BLANK_NUMBER.search(text)
+    if not match:
+        return None
+    return _state_number(match.group(0), "", match.group("year"), match.group("code"), match.group("issuer"))
+
+
+def _squeeze(code: str) -> str:
+    return re.sub(r"\s+", "", code)
+
+
+def _split_joined_code(code: str) -> tuple[str | None, str | None]:
+    folded = fold_diacritics(code).upper()
+    for type_code in sorted(DOCUMENT_TYPES, key=len, reverse=True):
+        joined = "-" not in type_code and folded.startswith(type_code) and len(folded) > len(type_code) + 1
+        if joined and folded[len(type_code) :] in _JOINED_ISSUERS:
+            return code[: len(type_code)], code[len(type_code) :]
+    return None, None
+
+
+# Issuers seen glued to a type code when the hyphen is dropped ("NĐCP", "QĐTTg").
+_JOINED_ISSUERS = {"CP", "TTG", "UBND", "HDND", "BTC", "BNV", "BTP"}
 
 
 def canonical_spelling(raw: str) -> str:
@@ -140,13 +215,17 @@ def _restore_code(match: re.Match[str]) -> str:
 
 @dataclass(frozen=True)
 class NumberReference:
-    """A loose reference such as "QĐ 280" or "quyết định số 280": a type and a number, no issuer."""
+    """A loose reference such as "QĐ 280", "quyết định số 280" or "Nghị định 105/2021": a type, a
+    number and perhaps a year, no issuer."""
 
     number: str
     type_code: str  # folded, upper case: "QD"
+    year: int | None = None
 
     def matches(self, parsed: DocumentNumber) -> bool:
         code = fold_diacritics(parsed.type_code or "").upper()
+        if self.year and parsed.year and self.year != parsed.year:
+            return False
         return parsed.number.lstrip("0") == self.number.lstrip("0") and code == self.type_code
 
 
@@ -155,8 +234,8 @@ _LOOSE = re.compile(
     r"(?<![\w/])(?P<type>"
     + "|".join(sorted((re.escape(n) for n in _NAME_TO_CODE), key=len, reverse=True))
     + r"|"
-    + "|".join(sorted((c.lower() for c in DOCUMENT_TYPES if "-" not in c), key=len, reverse=True))
-    + r")\s+(?:so\s+)?(?P<number>\d{1,5})(?![\w/])"
+    + "|".join(sorted((c.lower() for c in DOCUMENT_TYPES if "-" not in c and len(c) > 1), key=len, reverse=True))
+    + r")\s+(?:so\s+)?(?P<number>\d{1,5})(?:/(?P<year>(?:19|20)\d\d))?(?![\w/])"
 )
 
 
@@ -164,7 +243,9 @@ def find_number_references(text: str) -> list[NumberReference]:
     """Loose references ("QĐ 280", "quyết định số 280", "Kế hoạch 350") that carry no full number.
 
     >>> find_number_references("qđ 280 và Kế hoạch số 350")
-    [NumberReference(number='280', type_code='QD'), NumberReference(number='350', type_code='KH')]
+    [NumberReference(number='280', type_code='QD', year=None), NumberReference(number='350', type_code='KH', year=None)]
+    >>> find_number_references("Nghị định 105/2021")
+    [NumberReference(number='105', type_code='ND', year=2021)]
     >>> find_number_references("Quyết định số 280/QĐ-UBND")
     []
     """
@@ -173,5 +254,6 @@ def find_number_references(text: str) -> list[NumberReference]:
     for match in _LOOSE.finditer(folded):
         kind = match.group("type")
         code = _NAME_TO_CODE.get(kind, kind.upper())
-        references.append(NumberReference(match.group("number"), code))
+        year = int(match.group("year")) if match.group("year") else None
+        references.append(NumberReference(match.group("number"), code, year))
     return references

@@ -35,7 +35,7 @@ def search():
 def lookup():
     number = request.args.get("number", "")
     svc = services()
-    found = lookup_number(svc.graph, svc.store, number)
+    found = lookup_number(svc.graph, svc.store, number, as_of=request.args.get("as_of") or None)
     if found is None:
         response = jsonify({"error": f"not found: {number}", "status": 404, "did_you_mean": close_matches(svc.graph, number)})
         response.status_code = 404

@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from core.errors import NotFoundError, QueryError, ReformError, StoreError
 from core.settings import Settings
 from web.api import api
+from web.files import files
 from web.services import Services, open_services
 from web.sparql import sparql
 from web.ui import ui
@@ -20,12 +21,19 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+# On every response, the server's own error pages included (web.server).
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
 
 
 def create_app(settings: Settings | None = None, *, services: Services | None = None) -> Flask:
     """The Flask app: UI, JSON API and SPARQL endpoint blueprints over shared services."""
     settings = settings or Settings.from_env()
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)  # web.assets serves /static: hashed names, gzip, long cache
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     # JSON as UTF-8 in the documented key order: Vietnamese text as \uXXXX escapes made responses
     # up to 2x larger, and sorting keys cost time on every response.
@@ -35,6 +43,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     app.register_blueprint(ui)
     app.register_blueprint(api, url_prefix="/api")
     app.register_blueprint(sparql)
+    app.register_blueprint(files)
     app.after_request(_security_headers)
     app.register_error_handler(QueryError, lambda exc: _error(400, str(exc)))
     app.register_error_handler(NotFoundError, lambda exc: _error(404, str(exc)))
@@ -48,10 +57,8 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
 
 
 def _security_headers(response):
-    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)  # web/files.py sets its own CSP for PDF viewers
     return response
 
 

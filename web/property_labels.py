@@ -23,6 +23,9 @@ _LABELS = {
     "eli:implements": "Triển khai",
     "eli:amends": "Sửa đổi, bổ sung",
     "eli:repeals": "Bãi bỏ",
+    "eli:changes": "Thay đổi",
+    "eli:first_date_entry_in_force": "Ngày có hiệu lực",
+    "eli:date_no_longer_in_force": "Ngày hết hiệu lực",
     "eli:has_part": "Gồm phần",
     "eli:is_part_of": "Thuộc văn bản",
     "dcterms:title": "Tiêu đề",
@@ -58,6 +61,15 @@ _LABELS = {
     "reform:guides": "Hướng dẫn",
     "reform:signer": "Người ký",
     "reform:signerPosition": "Chức vụ người ký",
+    "reform:signingMode": "Hình thức ký",
+    "reform:proposer": "Cơ quan đề nghị",
+    "reform:proposedBy": "Theo đề nghị của",
+    "reform:proposal": "Tờ trình",
+    "reform:name": "Tên gọi",
+    "reform:passage": "Đoạn văn",
+    "rdf:subject": "Chủ thể",
+    "rdf:predicate": "Quan hệ",
+    "rdf:object": "Đối tượng",
     "reform:mentionsAgency": "Nhắc đến cơ quan",
     "reform:task": "Nhiệm vụ",
     "reform:taskOf": "Nhiệm vụ của",
@@ -95,3 +107,46 @@ def compact_name(iri: str) -> str:
         if iri.startswith(namespace):
             return f"{prefix}:{iri[len(namespace) :]}"
     return local_name(iri)
+
+
+# The same statements read from the other end, for what points to an entity ("Văn bản ban hành" on an
+# agency's page for eli:passed_by): the pages group what points to an entity under these names.
+_INVERSE = {
+    "eli:passed_by": "Văn bản ban hành",
+    "eli:based_on": "Văn bản căn cứ vào mục này",
+    "eli:cites": "Văn bản dẫn chiếu đến",
+    "eli:implements": "Văn bản triển khai thực hiện",
+    "eli:amends": "Văn bản sửa đổi, bổ sung",
+    "eli:repeals": "Văn bản bãi bỏ",
+    "reform:replaces": "Văn bản thay thế",
+    "reform:guides": "Văn bản hướng dẫn",
+    "eli:type_document": "Văn bản thuộc loại này",
+    "eli:is_part_of": "Gồm các phần",
+    "eli:has_part": "Thuộc văn bản",
+    "dcterms:references": "Nơi nhắc đến",
+    "dcterms:isPartOf": "Gồm các đoạn",
+    "reform:mentionsAgency": "Nơi nhắc đến",
+    "org:organization": "Cán bộ, chức vụ",
+    "org:member": "Chức vụ",
+    "org:subOrganizationOf": "Đơn vị trực thuộc",
+    "reform:signer": "Văn bản đã ký",
+    "reform:indicator": "Số liệu",
+    "qb:dataSet": "Số liệu",
+    "sdmx-dimension:refArea": "Số liệu của địa bàn",
+    "reform:area": "Số liệu của địa bàn",
+    "reform:within": "Địa bàn trực thuộc",
+    "reform:task": "Thuộc kế hoạch",
+    "reform:taskOf": "Nhiệm vụ",
+    "foaf:primaryTopic": "Văn bản nguồn",
+    "reform:passage": "Điều khoản",
+}
+INVERSE_LABELS = {str(PREFIXES[name.split(":", 1)[0]]) + name.split(":", 1)[1]: label for name, label in _INVERSE.items()}
+
+
+def inverse_label(iri: str) -> str:
+    """What an entity calls the things pointing to it through a property.
+
+    >>> inverse_label("http://data.europa.eu/eli/ontology#passed_by"), inverse_label("http://example.org/x#y")
+    ('Văn bản ban hành', 'Liên kết qua “y”')
+    """
+    return INVERSE_LABELS.get(iri) or f"Liên kết qua “{property_label(iri)}”"

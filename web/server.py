@@ -10,19 +10,21 @@ The figures behind these defaults are in the README (Web, benchmarks). The serve
 from __future__ import annotations
 
 import gc
+import html
 import multiprocessing
 import os
 import socket
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
+from gunicorn import util as gunicorn_util
 from gunicorn.app.base import BaseApplication
 
 from core.errors import ReformError
 from core.settings import Settings
 from ingest.store import DocumentStore
 from library.indexes import published_graph
-from web.app import create_app
+from web.app import SECURITY_HEADERS, create_app
 
 MAX_WORKERS = 4  # each worker holds the query encoder and indexes (~0.8 GB resident)
 
@@ -32,10 +34,23 @@ def default_workers() -> int:
     return max(1, min(MAX_WORKERS, len(os.sched_getaffinity(0))))
 
 
+def _error_page(sock, status_int: int, reason: str, mesg: str) -> None:
+    """gunicorn's answer to a request it refuses itself (line too long, too many headers, malformed),
+    with the security headers every other response carries; replaces gunicorn.util.write_error."""
+    body = f"<html><head><title>{status_int} {html.escape(reason)}</title></head><body><h1>{status_int} {html.escape(reason)}</h1></body></html>"
+    headers = "".join(f"{name}: {value}\r\n" for name, value in SECURITY_HEADERS.items())
+    response = (
+        f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\nContent-Type: text/html; charset=utf-8\r\n{headers}"
+        f"Content-Length: {len(body.encode())}\r\n\r\n{body}"
+    )
+    gunicorn_util.write_nonblock(sock, response.encode("latin-1", "replace"))
+
+
 class ReformServer(BaseApplication):
     """gunicorn configured from code: no config file to find, the same settings in every worker."""
 
     def __init__(self, settings: Settings, *, host: str, port: int, workers: int, threads: int) -> None:
+        gunicorn_util.write_error = _error_page  # inherited by the forked workers
         self.settings = settings
         self.options = {
             "bind": f"{host}:{port}",

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, request
 
-from graph.examples import example_queries
+from core.errors import QueryError
 from graph.sparql import GRAPH_TYPES, RESULT_TYPES, QueryRefused, check_query
 from web.services import services
+from web.sparql_page import sparql_page
 from web.sparql_runner import QueryUnavailable
 
 sparql = Blueprint("sparql", __name__)
@@ -32,33 +33,34 @@ def endpoint():
     if (request.method == "POST" and request.mimetype == "application/sparql-update") or "update" in request.values:
         return _refuse(403, "SPARQL Update is not accepted: this endpoint is read-only")
     query = _query_text()
+    page = request.values.get("format") == "html" or (_wants_html() and request.values.get("format") is None)
     if query is None:
         if _wants_html():
-            return render_template("sparql.html", examples=example_queries(), query=None)
+            return sparql_page(None)
         return _refuse(400, "missing 'query': send it as ?query=, form-encoded, or as application/sparql-query")
     svc = services()
     try:
         checked = check_query(query, max_chars=MAX_QUERY_CHARS, local_graph_prefix=svc.graph.minter.graph_prefix)
-    except QueryRefused as exc:
-        return _refuse(exc.status, str(exc))
-    result_format, graph_format = _negotiate()
-    try:
+        result_format, graph_format = ("json", "turtle") if page else _negotiate()
         output = svc.sparql.run(checked, result_format, graph_format)
+    except QueryRefused as exc:
+        return sparql_page(query, error=exc, status=exc.status) if page else _refuse(exc.status, str(exc))
     except QueryUnavailable as exc:
-        response = _refuse(503, str(exc))
+        response = sparql_page(query, error=exc, status=503) if page else _refuse(503, str(exc))
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
-    if request.values.get("format") == "html" or (_wants_html() and request.values.get("format") is None):
-        return render_template(
-            "sparql.html",
-            examples=example_queries(),
-            query=query,
-            output=output,
-            table=_table(output) if output.content_type == RESULT_TYPES["json"] else None,
-        )
+    except QueryError as exc:
+        if not page:
+            raise
+        return sparql_page(query, error=exc, status=400)
+    if page:
+        return sparql_page(query, output=output)
     response = Response(output.body, content_type=f"{output.content_type}; charset=utf-8")
     response.headers["X-Reform-Truncated"] = "true" if output.truncated else "false"
     response.headers["X-Reform-Rows"] = str(output.rows)
+    if request.values.get("download"):
+        extension = {"text/csv": "csv", "text/tab-separated-values": "tsv", "text/turtle": "ttl"}.get(output.content_type, "json")
+        response.headers["Content-Disposition"] = f'attachment; filename="ket-qua-sparql.{extension}"'
     return response
 
 
@@ -95,18 +97,3 @@ def _refuse(status: int, message: str) -> Response:
     return Response(
         json.dumps({"error": message, "status": status}, ensure_ascii=False), status=status, content_type="application/json"
     )
-
-
-def _table(output) -> dict:
-    data = json.loads(output.body)
-    page = services().graph.minter.page_path
-    rows = []
-    for binding in data.get("results", {}).get("bindings", []):
-        row = []
-        for variable in data["head"]["vars"]:
-            term = binding.get(variable)
-            value = term["value"] if term else ""
-            link = page(value) if term and term["type"] == "uri" else None
-            row.append({"value": value, "link": link})
-        rows.append(row)
-    return {"vars": data["head"].get("vars", []), "rows": rows, "truncated": output.truncated, "boolean": data.get("boolean")}

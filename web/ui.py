@@ -1,73 +1,82 @@
-"""The Vietnamese UI: search, documents, entity pages (/id/… with content negotiation), API docs."""
+"""The Vietnamese UI: search, document list and full texts, entity pages (/id/… with content
+negotiation), API docs, and the static files they use."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from contextlib import suppress
+from pathlib import Path
+from typing import Any
 
-from core.errors import QueryError
-from graph.lookup import describe, describe_agency, mentioned_entities
-from graph.series import series
-from graph.uris import local_name
-from search.service import MAX_QUERY_CHARS, SearchFilters, document_facets
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from werkzeug.routing import BuildError
+
+from core.errors import QueryError, ReformError
+from graph.lookup import candidates, describe, mentioned_entities
+from search.service import MAX_QUERY_CHARS
+from search.terms import query_terms
+from vntext.numbers import find_document_numbers, find_number_references
+from web import formatting
 from web.answers import answer_cards
-from web.entities import describe_entity, entity_rdf, entity_uri
-from web.openapi import OPENAPI
+from web.assets import StaticAssets
+from web.catalog import catalog
+from web.entities import entity_rdf, entity_uri
+from web.entity_view import entity_context
+from web.fulltext import layout, where
+from web.highlighting import RARE_SHARE, spans_for_terms
+from web.legal_view import facts, status_view
+from web.openapi import OPENAPI, operations
+from web.results import apply_filters, facet_counts, group_by_document, pieces, selected_filters, snippet
 from web.services import services
 
-ui = Blueprint("ui", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
-# The UI speaks Vietnamese: names of relations and kinds as staff would say them.
-RELATION_LABELS = {
-    "issued_by": "Cơ quan ban hành",
-    "based_on": "Căn cứ",
-    "basis_of": "Là căn cứ của",
-    "cites": "Trích dẫn",
-    "cited_by": "Được trích dẫn bởi",
-    "implements": "Triển khai",
-    "implemented_by": "Được triển khai bởi",
-    "amends": "Sửa đổi, bổ sung",
-    "amended_by": "Bị sửa đổi, bổ sung bởi",
-    "repeals": "Bãi bỏ",
-    "replaces": "Thay thế",
-    "guides": "Hướng dẫn",
-    "task": "Nhiệm vụ",
-    "mentioned_with_agency": "Cơ quan được nhắc cùng",
-}
-KIND_LABELS = {
-    "document": "Văn bản",
-    "agency": "Cơ quan",
-    "person": "Cá nhân",
-    "observation": "Số liệu chỉ số",
-    "indicator": "Bộ số liệu",
-    "concept": "Khái niệm",
-    "passage": "Đoạn văn",
-    "source": "Bài viết nguồn",
-    "plan": "Kế hoạch",
-    "task": "Nhiệm vụ",
-    "membership": "Chức vụ",
-    "annotation": "Chú thích nguồn",
-    "entity": "Thực thể",
-}
-PAGE_SIZE = 10
+ui = Blueprint("ui", __name__, template_folder="templates")
+PAGE_SIZE = 10  # documents per page
 MAX_PAGE = 10
+CANDIDATES = 60  # passages searched, then grouped by document
+BEST_CHARS, SNIPPET_CHARS = 600, 260  # excerpt of a document's best passage, of its other passages
 RDF_TYPES = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt"}
 FORMAT_PARAM = {"turtle": "text/turtle", "ttl": "text/turtle", "jsonld": "application/ld+json", "nt": "application/n-triples"}
+EXAMPLE_QUESTIONS = (
+    "Chỉ số PAR INDEX 2022 của Hà Nội xếp thứ mấy?",
+    "QĐ 280",
+    "Nhiệm vụ chuyển đổi số năm 2023",
+    "chi so hai long SIPAS",
+    "Điều 5 Luật Tổ chức Chính phủ",
+)
+MENTION_GROUPS = (("document", "Văn bản"), ("agency", "Cơ quan"), ("observation", "Số liệu chỉ số"), ("person", "Cá nhân"))
 
 
-def segments(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
-    """Text cut into (piece, highlighted) so the template escapes every piece itself.
+@ui.record_once
+def _prepare(state) -> None:
+    """Read the static files, and build the document catalog (with each stored document's validity)
+    now rather than on the first search."""
+    app = state.app
+    app.extensions["reform_assets"] = StaticAssets(Path(__file__).parent / "static")
+    with app.app_context(), suppress(ReformError):  # no graph published yet: built on first use
+        svc = app.extensions["reform"]
+        books = catalog(svc)
+        for document in svc.search.documents().values():
+            books.card(document)  # judges each stored document's validity once
 
-    >>> segments("Chỉ số SIPAS đạt", [(7, 12)])
-    [('Chỉ số ', False), ('SIPAS', True), (' đạt', False)]
-    """
-    out, cursor = [], 0
-    for start, end in spans:
-        if start > cursor:
-            out.append((text[cursor:start], False))
-        out.append((text[start:end], True))
-        cursor = end
-    if cursor < len(text):
-        out.append((text[cursor:], False))
-    return out
+
+@ui.app_template_global("asset_url")
+def asset_url(name: str) -> str:
+    return current_app.extensions["reform_assets"].url(name)
+
+
+for _name in ("vn_date", "vn_number", "vn_percent"):
+    ui.add_app_template_filter(getattr(formatting, _name), _name)
+ui.add_app_template_filter(status_view, "status_view")
+ui.add_app_template_filter(where, "where")
+
+
+@ui.get("/static/<path:name>")
+def static(name: str) -> Response:
+    return current_app.extensions["reform_assets"].response(name, request)
+
+
+@ui.get("/favicon.ico")
+def favicon() -> Response:
+    return current_app.extensions["reform_assets"].response("favicon.svg", request)
 
 
 @ui.get("/")
@@ -76,57 +85,145 @@ def search_page():
     typed = request.args.get("q", "").strip()
     query = typed[:MAX_QUERY_CHARS]  # a pasted paragraph is searched by its beginning, and told so
     page = max(1, min(MAX_PAGE, _int(request.args.get("page"), 1)))
-    filters = SearchFilters(
-        request.args.get("type") or None, request.args.get("issuer") or None, _int(request.args.get("year"), None)
+    selected = selected_filters(request.args)
+    context = {"query": query, "page": page, "selected": selected, "groups": [], "facets": [], "answers": [], "warnings": []}
+    context["notices"] = [_shortened_notice(len(typed))] if len(typed) > MAX_QUERY_CHARS else []
+    if not query:
+        context.update(examples=EXAMPLE_QUESTIONS, stats=_library_stats(svc), model_missing=svc.search.vectors is None)
+        return render_template("home.html", **context)
+    try:
+        response = svc.search.search(query, k=CANDIDATES)
+    except QueryError as exc:
+        context["error"] = str(exc)
+        return render_template("search.html", **context), 400
+    books = catalog(svc)
+    groups = group_by_document(response.results, books.card)
+    chosen = apply_filters(groups, selected)
+    shown = chosen[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    _mark(svc, shown, query, response.expansions)
+    context.update(
+        groups=shown,
+        total_documents=len(chosen),
+        total_passages=sum(len(g.results) for g in chosen),
+        facets=_facet_links(facet_counts(groups, selected), query, selected),
+        page_url=lambda n: url_for("ui.search_page", q=query, page=n, **selected),
+        has_more=len(chosen) > page * PAGE_SIZE,
+        warnings=response.warnings,
+        answers=answer_cards(svc, query),
+        missing=_missing_number(svc, query, books),
     )
-    facets = _facets(svc)
-    context = {
-        "query": query,
-        "page": page,
-        "filters": filters,
-        "facets": facets,
-        "results": [],
-        "answers": [],
-        "warnings": [],
-        "notices": [_shortened_notice(len(typed))] if len(typed) > MAX_QUERY_CHARS else [],
-        "has_more": False,
-    }
-    if query:
-        try:
-            response = svc.search.search(query, k=min(100, page * PAGE_SIZE + 1), filters=filters)
-        except QueryError as exc:
-            context["error"] = str(exc)
-            return render_template("search.html", **context), 400
-        results = response.results[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-        context.update(
-            results=[(r, segments(r.passage.text, r.highlights)) for r in results],
-            warnings=response.warnings,
-            answers=answer_cards(svc, query),
-            has_more=len(response.results) > page * PAGE_SIZE,
-        )
-    elif svc.search.vectors is None:
-        context["warnings"] = ["embedding model not installed: results are lexical only (run 'reform model install')"]
     return render_template("search.html", **context)
 
 
+def _mark(svc, groups, query: str, expansions: list[str]) -> None:
+    """Marks on the shown passages, each cut to an excerpt around its first mark (longer for the best one)."""
+    terms = query_terms(query, expansions=expansions)
+    is_rare = _rarity(svc)
+    for group in groups:
+        group.pieces = []
+        for i, result in enumerate(group.shown):
+            spans = spans_for_terms(result.passage.text, terms, is_rare=is_rare)
+            start, end = snippet(result.passage.text, spans, width=BEST_CHARS if i == 0 else SNIPPET_CHARS)
+            group.pieces.append(pieces(result.passage.text, spans, start, end))
+
+
+def _rarity(svc):
+    """Whether a (folded) syllable is found in under RARE_SHARE of the library's passages."""
+    lexical = svc.search.lexical
+    if hasattr(lexical, "index"):  # the segmented BM25 index (search.bm25.BM25Index)
+        index = lexical.index()
+        total = max(1, len(index))
+        return lambda folded: 0 < index.document_frequency(f"f:{folded}") / total < RARE_SHARE
+    matrix = lexical.matrix()  # the single BM25 matrix it replaces
+    total = max(1, len(matrix.passage_ids))
+
+    def is_rare(folded: str) -> bool:
+        column = matrix.vocabulary.get(f"f:{folded}")
+        return column is not None and (matrix.indptr[column + 1] - matrix.indptr[column]) / total < RARE_SHARE
+
+    return is_rare
+
+
+def _facet_links(facets: list[dict], query: str, selected: dict[str, str]) -> list[dict]:
+    """Each facet value's link: the same search with that value chosen, or unchosen when it is."""
+    for facet in facets:
+        for value in facet["values"]:
+            chosen: dict[str, Any] = {k: v for k, v in selected.items() if k != facet["key"]}
+            if not value["selected"]:
+                chosen[facet["key"]] = value["value"]
+            value["url"] = url_for("ui.search_page", q=query, **chosen)
+    return facets
+
+
+def _missing_number(svc, query: str, books) -> dict | None:
+    """ "Không tìm thấy văn bản số …" with the nearest known numbers, when the query names a number the graph lacks."""
+    numbers = [n.canonical for _, _, n in find_document_numbers(query)]
+    references = find_number_references(query)
+    if not (numbers or references) or len(query) > 200:
+        return None
+    if candidates(svc.graph, query):
+        return None
+    typed = numbers[0] if numbers else f"{references[0].number} ({references[0].type_code})"
+    return {"number": typed, "closest": books.closest(query)}
+
+
 def _shortened_notice(length: int) -> str:
-    def number(n: int) -> str:
-        return f"{n:,}".replace(",", ".")  # Vietnamese groups thousands with a dot
+    return (
+        f"Câu hỏi dài {formatting.vn_number(length)} ký tự: chỉ {formatting.vn_number(MAX_QUERY_CHARS)} "
+        "ký tự đầu được dùng để tìm kiếm."
+    )
 
-    return f"Câu hỏi dài {number(length)} ký tự: chỉ {number(MAX_QUERY_CHARS)} ký tự đầu được dùng để tìm kiếm."
+
+def _library_stats(svc) -> dict:
+    return {"documents": len(svc.search.documents()), "passages": svc.store.passage_count()}
 
 
-MENTION_GROUPS = (("document", "Văn bản"), ("agency", "Cơ quan"), ("observation", "Số liệu chỉ số"), ("person", "Cá nhân"))
+@ui.get("/documents")
+def documents_page():
+    svc = services()
+    books = catalog(svc)
+    rows = sorted(
+        ((document, books.card(document)) for document in svc.search.documents().values()),
+        key=lambda pair: (pair[1].date or "", pair[0].title),
+        reverse=True,
+    )
+    return render_template("documents.html", rows=rows)
 
 
 @ui.get("/documents/<document_id>")
 def document_page(document_id: str):
     svc = services()
     document = svc.store.get_document(document_id)
+    query = request.args.get("q", "").strip()[:MAX_QUERY_CHARS]
+    spans_of = None
+    if query:
+        terms, is_rare = query_terms(query), _rarity(svc)
+        spans_of = lambda text: spans_for_terms(text, terms, is_rare=is_rare)  # noqa: E731
     page = svc.graph.minter.page_path
     entities = [dict(item, path=page(item["uri"])) for item in mentioned_entities(svc.graph, document_id)]
     groups = [(title, [e for e in entities if e["kind"] == kind]) for kind, title in MENTION_GROUPS]
-    return render_template("document.html", document=document, mention_groups=[(t, items) for t, items in groups if items])
+    entry = catalog(svc).entry_of(document)
+    lookup = describe(svc.graph, svc.store, entry.uri) if entry is not None else None
+    return render_template(
+        "document.html",
+        document=document,
+        card=catalog(svc).card(document),
+        facts=facts(lookup, page) if lookup else None,
+        entity_path=page(entry.uri) if entry else None,
+        text=layout(document, spans_of),
+        original=_original_file(document),
+        query=query,
+        mention_groups=[(t, items) for t, items in groups if items],
+    )
+
+
+def _original_file(document) -> dict | None:
+    """Where the ingested file itself can be fetched (web.files), and its name."""
+    try:
+        url = url_for("files.original_file", document_id=document.id)
+    except BuildError:  # served without the files blueprint
+        return None
+    return {"url": url, "name": document.metadata.get("file_name") or document.id}
 
 
 @ui.get("/id/<path:path>")
@@ -136,50 +233,13 @@ def entity_page(path: str):
     mime = FORMAT_PARAM.get(request.args.get("format", "")) or request.accept_mimetypes.best_match(["text/html", *RDF_TYPES])
     if mime in RDF_TYPES:
         return Response(entity_rdf(svc, uri, RDF_TYPES[mime]), content_type=f"{mime}; charset=utf-8")
-    entity = describe_entity(svc, uri)
-    extra = {}
-    if entity["kind"] == "document":
-        extra["document"] = describe(svc.graph, svc.store, uri)
-    elif entity["kind"] == "agency":
-        extra["agency"] = describe_agency(svc.graph, uri)
-    if "/id/dataset/" in uri or "/id/indicator/" in uri:
-        extra["series"] = _series(svc, uri)
-    return render_template(
-        "entity.html",
-        entity=entity,
-        relation_labels=RELATION_LABELS,
-        kind_label=KIND_LABELS.get(entity["kind"], entity["kind"]),
-        **extra,
-    )
+    context = entity_context(svc, uri)
+    return render_template(context.pop("template"), **context)
 
 
 @ui.get("/api/docs")
 def api_docs():
-    return render_template("api_docs.html", spec=OPENAPI)
-
-
-def _series(svc, uri: str) -> dict:
-    """Observations of an indicator by area and year, and the points of a small SVG chart."""
-    table = series(svc.graph, local_name(uri))
-    values = [row for row in table if row["value"] is not None]
-    points = []
-    if values:
-        years = sorted({int(r["year"]) for r in values})
-        low, high = min(r["value"] for r in values), max(r["value"] for r in values)
-        for row in values:
-            x = 40 + (years.index(int(row["year"])) + 0.5) * 320 / len(years)
-            y = 170 - (row["value"] - min(0.0, low)) / ((high - min(0.0, low)) or 1) * 140
-            points.append({"x": round(x, 1), "y": round(y, 1), "label": f"{row['year']}: {row['value']:g}"})
-    return {"table": table, "points": points}
-
-
-def _facets(svc) -> dict[str, list]:
-    values: dict[str, set] = {"type": set(), "issuer": set(), "year": set()}
-    for document in svc.search.documents().values():
-        for key, value in document_facets(document).items():
-            if value:
-                values[key].add(value)
-    return {key: sorted(items, key=str) for key, items in values.items()}
+    return render_template("api_docs.html", spec=OPENAPI, operations=operations(OPENAPI))
 
 
 def _int(raw, default):

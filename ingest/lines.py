@@ -1,0 +1,95 @@
+"""Logical lines of a formal document's layout: table cells, Markdown marks and side-by-side columns undone.
+
+The same header or signature block comes out of every format differently: one line per cell from a
+PDF, "ỦY BAN NHÂN DÂN | CỘNG HÒA …" from a .docx table row, pipes and `**` from a Markdown page
+(with words of one cell broken over several lines), `<br>` inside cells, or two columns run together
+on one line ("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI …", "Nơi nhận: KT. BỘ TRƯỞNG"). These functions give
+the parsers one view: logical lines of clean text, each with the span of the raw text it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Where a second column starts inside one line: the national motto, the party's name, a signing mode,
+# the number after the issuing body ("CHÍNH PHỦ Số: 15/2020/NĐ-CP").
+_COLUMN_STARTS = re.compile(
+    r"(?<=\S)\s+(?=CỘNG HÒA XÃ HỘI CHỦ NGHĨA|CỘNG HOÀ XÃ HỘI CHỦ NGHĨA|ĐẢNG CỘNG SẢN VIỆT NAM|Độc lập\s*-\s*Tự do"
+    r"|(?:TM|T/M|KT|K/T|TL|T/L|TUQ|Q)\.?\s+[A-ZĐỦỨ][A-ZĐÀ-Ỹ]{1,}\s"
+    r"|(?<=[A-ZĐÀ-Ỹ]\s)(?:Luật |Bộ luật |Nghị quyết |Pháp lệnh )?Số\s*:)"
+)
+_MARKUP = re.compile(r"\*+|\\(?=[^\w])|\\$|^#+\s*|^>\s*")
+_BREAK = re.compile(r"<br\s*/?>|\s\|\s|^\|\s*|\s*\|$", re.IGNORECASE)
+_RULE = re.compile(r"^[\s\-_=*~.·•|]*$")
+_TRAILING_RULE = re.compile(r"\s*[-_=]{3,}\s*$|^\s*[-_=]{3,}\s*")
+
+
+@dataclass(frozen=True)
+class Line:
+    """A logical line: clean text, and the [start, end) span of the raw text it was read from."""
+
+    text: str
+    start: int
+    end: int
+    blank: bool = False  # a separator: blank line, rule ("-----") or table border
+
+    @property
+    def upper(self) -> bool:
+        """Written in capitals (a header or signature line), at least three letters."""
+        letters = [c for c in self.text if c.isalpha()]
+        return len(letters) >= 3 and all(c.isupper() for c in letters)
+
+
+def logical_lines(text: str, start: int = 0, end: int | None = None) -> list[Line]:
+    """The logical lines of text[start:end] (separators kept as blank lines, so blocks stay apart)."""
+    end = len(text) if end is None else end
+    lines: list[Line] = []
+    cursor = start
+    while cursor <= end:
+        newline = text.find("\n", cursor, end)
+        line_end = end if newline < 0 else newline
+        lines += _cells(text, cursor, line_end)
+        if newline < 0:
+            break
+        cursor = newline + 1
+    return lines
+
+
+def _cells(text: str, start: int, end: int) -> list[Line]:
+    raw = text[start:end]
+    if _RULE.match(raw):
+        return [Line("", start, end, blank=True)]
+    pieces, cursor = [], 0
+    for match in _BREAK.finditer(raw):
+        pieces.append((cursor, match.start()))
+        cursor = match.end()
+    pieces.append((cursor, len(raw)))
+    cells = []
+    for piece_start, piece_end in pieces:
+        # Marks blanked out, length kept: the column cut below sees "… TRUNG ƯƠNG  ĐẢNG …", offsets stay right.
+        segment = _MARKUP.sub(lambda m: " " * len(m.group(0)), raw[piece_start:piece_end])
+        cut, column = 0, []
+        for match in _COLUMN_STARTS.finditer(segment):
+            column.append((cut, match.start()))
+            cut = match.end()
+        column.append((cut, len(segment)))
+        for a, b in column:
+            cleaned = _clean(segment[a:b])
+            if cleaned:
+                cells.append(Line(cleaned, start + piece_start + a, start + piece_start + b))
+            elif segment[a:b].strip() and not cells:
+                cells.append(Line("", start + piece_start + a, start + piece_start + b, blank=True))
+    return cells or [Line("", start, end, blank=True)]
+
+
+def _clean(segment: str) -> str:
+    cleaned = _MARKUP.sub("", segment.strip())
+    cleaned = _TRAILING_RULE.sub("", cleaned)
+    cleaned = re.sub(r"\s+", " ", cleaned).strip(" |")
+    return "" if _RULE.match(cleaned) else cleaned
+
+
+def joined(lines: list[Line]) -> str:
+    """Lines of one block read as one text ("ỦY BAN NHÂN DÂN" + "TỈNH QUẢNG NINH")."""
+    return " ".join(line.text for line in lines if line.text)

@@ -1,0 +1,171 @@
+"""Paged sources: PDF (text layer, OCR for the pages without one) and images of pages (.png .jpg .tif).
+
+A reader raises `OcrNeeded` for the pages it has no text for; the ingest coordinator OCRs them
+(ingest/parsing.py: in parallel, cached by file hash) and calls the reader again with the results.
+So a mixed PDF OCRs only its image pages, and a re-ingest of an unchanged scan OCRs nothing.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import warnings
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from core.errors import IngestError
+from ingest.decoding import check_not_legacy_vietnamese
+from ingest.ocr import MAX_PIXELS, MIN_SIDE, OcrNeeded, OcrPage, PageRequest
+from ingest.raw import RawText
+
+_ENCRYPTED = "PDF is encrypted (password-protected): remove the password and ingest it again"
+
+
+@dataclass(frozen=True)
+class OcrInput:
+    """OCR results a reader may use (page number -> result) and the confidence floor for keeping a page."""
+
+    pages: Mapping[int, OcrPage] = field(default_factory=dict)
+    floor: float = 60.0
+
+
+def read_pdf(data: bytes, ocr: OcrInput | None = None) -> RawText:
+    """Text of each page: its text layer, else OCR; refused when encrypted, damaged, or blank throughout."""
+    from pypdf import PdfReader  # lazy: pypdf is only needed for PDFs
+    from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
+
+    ocr = ocr or OcrInput()
+    with _captured_pdf_warnings() as notes:
+        try:
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted and not _decrypts(reader):
+                raise IngestError(_ENCRYPTED)
+            layers, requests = [], []
+            for number, page in enumerate(reader.pages, start=1):
+                text = _page_text(page)
+                layers.append(text)
+                if text is None and page.get_contents() is not None:
+                    box = page.mediabox
+                    requests.append(PageRequest("pdf", number, float(box.width), float(box.height)))
+            title = str(reader.metadata.title) if reader.metadata and reader.metadata.title else None
+        except (DependencyError, FileNotDecryptedError):
+            raise IngestError(_ENCRYPTED) from None
+        except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError, OSError) as exc:
+            raise IngestError(f"PDF cannot be read (corrupt or truncated file): {exc}") from None
+    if not layers:
+        raise IngestError("PDF has no pages")
+    pages, page_notes, record = _with_ocr(layers, requests, ocr)
+    if not any(p.strip() for p in pages):
+        raise IngestError(_nothing_readable("PDF", layers, record))
+    text = "\n\n".join(p.strip() for p in pages)
+    check_not_legacy_vietnamese(text)
+    hints = {"title": title} if title else {}
+    return RawText(text, "pdf", None, hints, pages=tuple(pages), notes=tuple(notes) + page_notes, ocr=record)
+
+
+def read_image(data: bytes, ocr: OcrInput | None = None) -> RawText:
+    """An image of one or more pages (multi-page TIFF), read by OCR."""
+    from PIL import Image, UnidentifiedImageError
+
+    ocr = ocr or OcrInput()
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+            frames = int(getattr(image, "n_frames", 1) or 1)
+    except (UnidentifiedImageError, OSError, EOFError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise IngestError(f"image cannot be read: {exc}") from None
+    if min(width, height) < MIN_SIDE:
+        raise IngestError(f"image is {width}×{height} pixels: too small to read (at least {MIN_SIDE} on each side)")
+    layers: list[str | None] = [None] * frames
+    requests = [PageRequest("image", n) for n in range(1, frames + 1)]
+    pages, notes, record = _with_ocr(layers, requests, ocr)
+    if not any(p.strip() for p in pages):
+        raise IngestError(_nothing_readable("image", layers, record))
+    text = "\n\n".join(p.strip() for p in pages)
+    return RawText(text, "image", None, {}, pages=tuple(pages), notes=notes, ocr=record)
+
+
+def _with_ocr(
+    layers: list[str | None], requests: list[PageRequest], ocr: OcrInput
+) -> tuple[list[str], tuple[str, ...], dict | None]:
+    """Page texts with OCR filled in; raises OcrNeeded for the pages still without a result."""
+    missing = [r for r in requests if r.page not in ocr.pages]
+    if missing:
+        raise OcrNeeded(missing)
+    wanted = {r.page for r in requests}
+    pages, notes, used = [], [], []
+    for number, layer in enumerate(layers, start=1):
+        result = ocr.pages.get(number) if number in wanted else None
+        if result is None:
+            pages.append(layer or "")
+            continue
+        used.append(result)
+        if not result.blank and result.confidence < ocr.floor:
+            notes.append(
+                f"page {number} left out: OCR confidence {result.confidence:.0f} is under the floor {ocr.floor:g} "
+                "(REFORM_OCR_MIN_CONFIDENCE): check the scan"
+            )
+            pages.append("")
+        else:
+            pages.append(result.text)
+    record = None
+    if used:
+        record = {
+            "engine": "tesseract",
+            "language": "vie",
+            "pages": [r.summary() for r in used],
+            "seconds": round(sum(r.seconds for r in used), 2),
+        }
+    return pages, tuple(notes), record
+
+
+def _nothing_readable(kind: str, layers: list[str | None], record: dict | None) -> str:
+    pages = record["pages"] if record else []
+    if all(p["blank"] for p in pages) and not any((layer or "").strip() for layer in layers):
+        return f"{kind} pages are all blank ({len(layers)} page(s)): nothing to read"
+    return f"{kind} has no readable text: OCR confidence is under the floor on every page ({len(layers)} page(s))"
+
+
+def _page_text(page) -> str | None:
+    """The page's text layer, or None when it has none (a scanned page, or text drawn as outlines)."""
+    try:
+        text = page.extract_text() or ""
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError, ZeroDivisionError):
+        text = ""
+    return text if len(text.strip()) >= 3 else None
+
+
+def _decrypts(reader) -> bool:
+    try:
+        return bool(reader.decrypt(""))
+    except Exception:  # pypdf raises several kinds (DependencyError for AES without a crypto library)
+        return False
+
+
+@contextmanager
+def _captured_pdf_warnings() -> Iterator[list[str]]:
+    """pypdf's warnings (logged and warned) kept as one note for the file instead of reaching stderr."""
+    messages: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            messages.append(record.getMessage())
+
+    logger = logging.getLogger("pypdf")
+    handler, propagate = Collect(logging.WARNING), logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    notes: list[str] = []
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield notes
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+        messages += [str(w.message) for w in caught]
+        if messages:
+            first = " ".join(messages[0].split())[:160]
+            notes.append(f"{len(messages)} PDF syntax warning(s) from pypdf (first: {first})")

@@ -1,0 +1,424 @@
+"""Legal documents as staff know them: header, signature and force on every layout; gazetteer; validity; the gold."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from graph.agencies import agency_named, gazetteer, province, resolve_issuer
+from graph.index import GraphIndex
+from graph.lookup import close_matches, lookup_number
+from graph.store import GraphStore
+from graph.uris import UriMinter
+from graph.validity import Ending, status
+from ingest.header import parse_header
+from ingest.in_force import in_force
+from ingest.legal_facts import legal_facts
+from ingest.pipeline import ingest_paths
+from ingest.readers import read_file
+from ingest.signature import parse_signature
+from ingest.store import DocumentStore
+from tests.conftest import make_settings
+from vntext.dates import parse_date
+from vntext.normalize import normalize_text
+from vntext.syllables import join_split_syllables
+
+DATA = Path(__file__).parent / "data"
+DEV = DATA / "legal" / "dev"
+# Dev figures reached (bench/legal_gold.py on tests/data/legal/dev): the end-to-end test keeps them from falling.
+FLOORS = {
+    "found": 1.0,
+    "type": 1.0,
+    "issuer": 1.0,
+    "date": 1.0,
+    "signer": 1.0,
+    "signer_position": 1.0,
+    "signing_mode": 1.0,
+    "effective_date": 1.0,
+    "basis": 1.0,
+    "found_by_name": 1.0,
+}
+
+
+def text_of(path: Path) -> str:
+    """A file's text as ingest reads it (reader, normalization, PDF syllables rejoined); a page without a text
+    layer is read as blank here (the OCR itself is tested elsewhere)."""
+    data = path.read_bytes()
+    try:
+        text = read_file(path.suffix, data).text
+    except Exception as exc:  # a page to OCR (ingest.ocr.OcrNeeded): read the text layer alone
+        if path.suffix != ".pdf" or not hasattr(exc, "requests"):
+            raise
+        from pypdf import PdfReader
+
+        text = "\n\n".join((page.extract_text() or "").strip() for page in PdfReader(path).pages)
+    return join_split_syllables(normalize_text(text))
+
+
+@pytest.fixture(scope="module")
+def dev_text():
+    cache: dict[str, str] = {}
+
+    def read(name: str) -> str:
+        if name not in cache:
+            path = DATA / "laws" / name if name.startswith("bo-luat") else DEV / "docs" / name
+            cache[name] = text_of(path)
+        return cache[name]
+
+    return read
+
+
+@pytest.mark.parametrize(
+    ("name", "number", "kind", "issuer", "date", "subject_start"),
+    [
+        ("bo-luat-lao-dong-2019.txt", "45/2019/QH14", "Bộ luật", "QUỐC HỘI", "2019-11-20", "LAO ĐỘNG"),  # "Bộ luật số:"
+        (
+            "luat-86-2015-qh13-an-toan-thong-tin-mang.docx",
+            "86/2015/QH13",
+            "Luật",
+            "QUỐC HỘI",
+            "2015-11-19",
+            "AN TOÀN",
+        ),  # docx table
+        (
+            "tt-03-2021-tt-bnv.pdf",
+            "03/2021/TT-BNV",
+            "Thông tư",
+            "BỘ NỘI VỤ",
+            "2021-06-29",
+            "Sửa đổi, bổ sung chế độ",
+        ),  # number and date on one line
+        (
+            "luat-73-2021-qh14-phong-chong-ma-tuy-congbao.pdf",
+            "73/2021/QH14",
+            "Luật",
+            "QUỐC HỘI",
+            "2021-03-30",
+            "PHÒNG, CHỐNG",
+        ),  # no date line
+        (
+            "tt-18-2021-tt-bnnptnt.pdf",
+            "18/2021/TT-BNNPTNT",
+            "Thông tư",
+            "BỘ NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN",
+            "2021-12-27",
+            "Bãi bỏ",
+        ),
+        (
+            "qd-97-2025-qd-ubnd-quang-ninh.md",
+            "97/2025/QĐ-UBND",
+            "Quyết định",
+            "ỦY BAN NHÂN DÂN TỈNH QUẢNG NINH",
+            "2025-11-20",
+            "SỬA ĐỔI",
+        ),  # Markdown page
+        (
+            "nq-60-nq-tw-2025.md",
+            "60-NQ/TW",
+            "Nghị quyết",
+            "BAN CHẤP HÀNH TRUNG ƯƠNG",
+            "2025-04-12",
+            "HỘI NGHỊ LẦN THỨ 11",
+        ),  # pandoc grid
+        (
+            "nq-20-2025-nq-hdnd-vinh-long.md",
+            "20/2025/NQ-HĐND",
+            "Nghị quyết",
+            "HỘI ĐỒNG NHÂN DÂN TỈNH VĨNH LONG",
+            "2025-11-18",
+            "QUY ĐỊNH MỨC",
+        ),
+    ],
+)
+def test_header_of_every_layout(dev_text, name, number, kind, issuer, date, subject_start):
+    header = parse_header(dev_text(name))
+    assert header.number.text == number and header.type_name == kind and header.date.text == date
+    assert header.issuer_blocks[-1].text == issuer
+    assert header.subject.text.startswith(subject_start)
+
+
+def test_blank_number_and_date_stay_blank_with_what_they_say(dev_text):
+    header = parse_header(dev_text("qd-2025-ubnd-ha-noi-bai-bo-qd-28-2019.pdf"))
+    assert header.number is None and header.blank_number == "/2025/QĐ-UBND" and header.date is None and header.year == 2025
+    letter = parse_header(dev_text("cv-ubnd-kt-2025-lao-cai.docx"))
+    assert letter.type_name == "Công văn" and letter.blank_number == "/UBND-KT" and letter.subject.text.startswith("V/v tham mưu")
+
+
+def test_columns_side_by_side_on_one_line_and_br_cells():
+    pdf = parse_header(
+        "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTỈNH NGHỆ AN Độc lập - Tự do - Hạnh phúc\n"
+        "Số: 12   /2025/QĐ-UBND Nghệ An, ngày 5 tháng 3 năm 2025\nQUYẾT ĐỊNH\nVề việc ban hành Quy chế làm việc\nCăn cứ …"
+    )
+    assert (pdf.number.text, pdf.date.text, pdf.place, pdf.issuer_blocks[-1].text) == (
+        "12/2025/QĐ-UBND",
+        "2025-03-05",
+        "Nghệ An",
+        "ỦY BAN NHÂN DÂN TỈNH NGHỆ AN",
+    )
+    html = parse_header(
+        "| ỦY BAN NHÂN DÂN<br>TỈNH LÀO CAI | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM<br>Độc lập - Tự do - Hạnh phúc |\n"
+        "| Số: 15/2024/QĐ-UBND | Lào Cai, ngày 02 tháng 4 năm 2024 |\n\n**QUYẾT ĐỊNH**\n**Ban hành Quy định về phân cấp**"
+    )
+    assert (html.number.text, html.date.text, html.issuer_blocks[-1].text, html.subject.text) == (
+        "15/2024/QĐ-UBND",
+        "2024-04-02",
+        "ỦY BAN NHÂN DÂN TỈNH LÀO CAI",
+        "Ban hành Quy định về phân cấp",
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "signer", "position", "mode"),
+    [
+        ("bo-luat-dan-su-2015.txt", "Nguyễn Sinh Hùng", "CHỦ TỊCH QUỐC HỘI", None),  # at the end of a law
+        ("luat-07-2017-qh14-chuyen-giao-cong-nghe.docx", "Nguyễn Thị Kim Ngân", "CHỦ TỊCH QUỐC HỘI", None),  # one table cell
+        ("nd-112-2021-nd-cp.txt", "Vũ Đức Đam", "PHÓ THỦ TƯỚNG", "KT."),  # TM. CHÍNH PHỦ / KT. THỦ TƯỚNG
+        ("tt-12-2023-tt-bldtbxh.txt", "Lê Tấn Dũng", "THỨ TRƯỞNG", "KT."),  # an e-signature stamp is no signer
+        ("qd-97-2025-qd-ubnd-quang-ninh.md", "Lê Văn Ánh", "PHÓ CHỦ TỊCH", "KT."),  # "Ký bởi: …" is no signer
+        ("nq-60-nq-tw-2025.md", "Tô Lâm", "TỔNG BÍ THƯ", "TM."),  # T/M, columns run together
+        ("cv-ubnd-kt-2025-lao-cai.docx", "Nguyễn Thành Sinh", "PHÓ CHỦ TỊCH", "KT."),
+    ],
+)
+def test_signature_block(dev_text, name, signer, position, mode):
+    text = dev_text(name)
+    signature = parse_signature(text, parse_header(text).end)
+    assert (signature.name, signature.position, signature.mode) == (signer, position, mode)
+    assert text[signature.name_start : signature.name_end] == signer
+
+
+@pytest.mark.parametrize(
+    ("name", "effective"),
+    [
+        ("bo-luat-dan-su-2015.txt", "2017-01-01"),  # many "Hiệu lực của …" articles before the real one
+        ("tt-12-2023-tt-bldtbxh.txt", "2023-12-15"),  # an e-signature stamp inside the articles
+        ("tt-45-2025-tt-byt.md", "2026-01-15"),  # a line break inside the statement
+    ],
+)
+def test_entry_into_force(dev_text, name, effective):
+    assert legal_facts(dev_text(name))["effective"]["date"] == effective
+
+
+def test_a_portal_banner_between_position_and_name_and_forms_in_annexes_are_skipped():
+    text = (
+        "NGHỊ ĐỊNH\nQuy định chi tiết …\nĐiều 57. Hiệu lực thi hành\n1. Nghị định này có hiệu lực thi hành kể từ ngày ký ban hành.\n"
+        "Nơi nhận:\n- Ban Bí thư Trung ương Đảng;\nTM. CHÍNH PHỦ\nTHỦ TƯỚNG\n\nTrang chủ: https://hoatieu.vn/ | Hotline: 024 2242 6188\n"
+        "- Văn phòng Tổng Bí thư;\n- Lưu: VT, KGVX (2b).\nPhạm Minh Chính\n\nPhụ lục\nMẫu số 07 Quyết định\n"
+        "Điều 2. Quyết định này có hiệu lực kể từ ngày 01 tháng 02 năm 2030.\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nNguyễn Văn A"
+    )
+    facts = legal_facts("CHÍNH PHỦ\nSố: 105/2021/NĐ-CP\nHà Nội, ngày 04 tháng 12 năm 2021\n" + text)
+    assert (facts["signer"]["name"], facts["signer"]["position"], facts["signer"]["mode"]) == (
+        "Phạm Minh Chính",
+        "THỦ TƯỚNG",
+        "TM.",
+    )
+    assert (facts["effective"]["date"], facts["effective"]["rule"]) == ("2021-12-04", "signing")
+
+
+def test_entry_into_force_rules():
+    assert (
+        in_force("Thông tư này có hiệu lực sau 45 ngày kể từ ngày ký.", type_name="Thông tư", signed="2024-01-10").effective.date
+        == "2024-02-24"
+    )
+    ending = in_force(
+        "Nghị quyết này có hiệu lực thi hành từ ngày 01/01/2025 đến hết ngày 31/12/2026.", type_name="Nghị quyết", signed=None
+    )
+    assert (ending.effective.date, ending.until.date) == ("2025-01-01", "2026-12-31")
+    parts = in_force("Điều 12 có hiệu lực từ ngày 01 tháng 7 năm 2026.", type_name="Luật", signed=None).parts
+    assert [(p.part, p.date) for p in parts] == [("Điều 12", "2026-07-01")]
+    assert (
+        in_force("Luật số 37/2009/QH12 hết hiệu lực kể từ ngày Luật này có hiệu lực.", type_name="Luật", signed=None).until
+        is None
+    )
+
+
+def test_a_table_header_in_docx_gives_the_same_facts_as_its_text():
+    """tests/data/formats: one decision typeset as a .txt and as a .docx with two-column tables."""
+    facts = [legal_facts(text_of(DATA / "formats" / f"dev-qd-6154-ubnd-hanoi-2011{ext}")) for ext in (".txt", ".docx")]
+    for key in ("number", "type", "date", "place", "subject", "signer", "effective"):
+        plain = (
+            {k: v for k, v in (facts[0][key] or {}).items() if k not in ("start", "end", "name_start", "name_end")}
+            if isinstance(facts[0][key], dict)
+            else facts[0][key]
+        )
+        table = (
+            {k: v for k, v in (facts[1][key] or {}).items() if k not in ("start", "end", "name_start", "name_end")}
+            if isinstance(facts[1][key], dict)
+            else facts[1][key]
+        )
+        assert plain == table, key
+    assert facts[1]["number"]["text"] == "6154/QĐ-UBND" and facts[1]["date"]["text"] == "2011-12-30"
+    assert [b["text"] for b in facts[1]["issuer"]] == ["ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI"]
+
+
+def test_gazetteer_has_the_country_before_and_after_the_2025_merger():
+    provinces = gazetteer()["provinces"]
+    before = [p for p in provinces if p.get("kind") and p.get("since") is None]
+    after = {p.get("merged_into", p["name"]) for p in provinces if not p.get("until") or p.get("merged_into")}
+    assert len(before) == 63 and len(after) == 34
+    assert (
+        province("Bà Rịa - Vũng Tàu") is not None
+        and next(p for p in provinces if p["name"] == "Bình Dương")["merged_into"] == "Hồ Chí Minh"
+    )
+    assert agency_named("ỦY BAN NHÂN DÂN TỈNH QUẢNG NINH").label == "Ủy ban nhân dân tỉnh Quảng Ninh"
+    assert agency_named("Sở Tư pháp Thành phố Hồ Chí Minh").key == "so-tu-phap-ho-chi-minh"
+    former = agency_named("BỘ KẾ HOẠCH VÀ ĐẦU TƯ")
+    assert former.until == "2025-02-28" and former.successor == "bo-tai-chinh"
+
+
+@pytest.mark.parametrize(
+    ("code", "issuer"),
+    [
+        ("CP", "Chính phủ"),
+        ("TTg", "Thủ tướng Chính phủ"),
+        ("BTC", "Bộ Tài chính"),
+        ("QH13", "Quốc hội"),
+        ("BLĐTBXH", "Bộ Lao động - Thương binh và Xã hội"),
+    ],
+)
+def test_issuer_from_the_numbers_code(code, issuer):
+    assert resolve_issuer(code, "").label == issuer
+
+
+def test_status_as_of_a_date_with_its_reasons():
+    facts = {"effective_date": "2016-07-01", "date": "2015-11-25"}
+    partly = [Ending("repeals", "u", "Bộ luật 45/2019/QH14", "45/2019/QH14", "2021-01-01", "khoản 2 Điều 32")]
+    assert status(facts, [], "2016-01-01")["code"] == "not_yet_in_force"
+    assert status(facts, partly, "2020-12-31")["code"] == "in_force"
+    later = status(facts, partly, "2021-01-01")
+    assert later["code"] == "partially_in_force" and later["label"] == "Hết hiệu lực một phần"
+    assert later["reasons"][0]["part"] == "khoản 2 Điều 32" and later["reasons"][0]["by"]["number"] == "45/2019/QH14"
+    wholly = [Ending("repeals", "u", "Luật 120/2025/QH15", "120/2025/QH15", "2026-07-01", None)]
+    assert status({"effective_date": "2022-01-01"}, wholly, "2026-07-01")["code"] == "no_longer_in_force"
+    assert status({}, [], "2026-07-01")["code"] == "unknown"
+
+
+@given(st.dates(min_value=dt.date(1945, 1, 1), max_value=dt.date(2100, 12, 31)))
+def test_every_way_of_writing_a_date_reads_the_same(day):
+    spelled = [
+        f"ngày {day.day} tháng {day.month} năm {day.year}",
+        f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}",
+        f"{day.day}/{day.month}/{day.year}",
+        f"{day.day:02d}-{day.month:02d}-{day.year}",
+    ]
+    assert {parse_date(text) for text in spelled} == {day.isoformat()}
+
+
+@pytest.mark.slow
+def test_dev_gold_figures_stay_at_or_above_what_was_reached():
+    """bench/legal_gold.py on the development set, through the real CLI (ingest, then lookup --json)."""
+    from bench.legal_gold import run_gold  # the whole CLI: imported by this end-to-end test only
+
+    score, _ = run_gold(DEV / "gold.jsonl")
+    figures = score.as_dict()
+    low = {name: figures[name]["ratio"] for name, floor in FLOORS.items() if figures[name]["ratio"] < floor}
+    assert not low, json.dumps(figures, ensure_ascii=False)
+
+
+LAW_A = """QUỐC HỘI
+Luật số: 10/2020/QH14
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Hà Nội, ngày 15 tháng 6 năm 2020
+
+LUẬT
+THỬ NGHIỆM HÀNH CHÍNH
+
+Căn cứ Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam;
+Quốc hội ban hành Luật Thử nghiệm hành chính.
+
+Điều 1. Phạm vi điều chỉnh
+Luật này quy định về thử nghiệm hành chính.
+Điều 2. Thời hạn
+Thời hạn thử nghiệm là 12 tháng.
+Điều 3. Hiệu lực thi hành
+Luật này có hiệu lực thi hành từ ngày 01 tháng 01 năm 2021.
+Luật này được Quốc hội nước Cộng hòa xã hội chủ nghĩa Việt Nam khóa XIV, kỳ họp thứ 9 thông qua ngày 15 tháng 6 năm 2020.
+
+CHỦ TỊCH QUỐC HỘI
+
+Nguyễn Thị Kim Ngân
+"""
+DECREE = """CHÍNH PHỦ
+Số: 30/2024/NĐ-CP
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Hà Nội, ngày 05 tháng 3 năm 2024
+
+NGHỊ ĐỊNH
+Quy định chi tiết một số điều của Luật Thử nghiệm hành chính
+
+Căn cứ Luật Tổ chức Chính phủ ngày 19 tháng 6 năm 2015;
+Căn cứ Luật Thử nghiệm hành chính ngày 15 tháng 6 năm 2020;
+Theo đề nghị của Bộ trưởng Bộ Nội vụ;
+Chính phủ ban hành Nghị định quy định chi tiết một số điều của Luật Thử nghiệm hành chính.
+
+Điều 1. Phạm vi điều chỉnh
+Nghị định này quy định chi tiết Điều 2 của Luật Thử nghiệm hành chính.
+Điều 2. Hiệu lực thi hành
+1. Nghị định này có hiệu lực thi hành sau 45 ngày kể từ ngày ký.
+2. Bãi bỏ khoản 2 Điều 2 của Luật số 10/2020/QH14.
+Điều 3. Trách nhiệm thi hành
+Các Bộ trưởng chịu trách nhiệm thi hành Nghị định này./.
+
+Nơi nhận:
+- Như Điều 3;
+- Lưu: VT.
+TM. CHÍNH PHỦ
+KT. THỦ TƯỚNG
+PHÓ THỦ TƯỚNG
+
+Trần Văn Thử
+"""
+LAW_B = (
+    LAW_A.replace("10/2020/QH14", "25/2025/QH15")
+    .replace("15 tháng 6 năm 2020", "10 tháng 12 năm 2025")
+    .replace(
+        "Luật này có hiệu lực thi hành từ ngày 01 tháng 01 năm 2021.",
+        "Luật này có hiệu lực thi hành từ ngày 01 tháng 7 năm 2026.\nLuật Thử nghiệm hành chính số 10/2020/QH14 hết hiệu lực kể từ ngày Luật này có hiệu lực thi hành.",
+    )
+)
+
+
+@pytest.fixture(scope="module")
+def small_library(tmp_path_factory):
+    """Three documents: a law, a decree that guides it and repeals one of its clauses, a later law replacing it."""
+
+    folder = tmp_path_factory.mktemp("small-library")
+    for name, text in (("luat-a.txt", LAW_A), ("nghi-dinh.txt", DECREE), ("luat-b.txt", LAW_B)):
+        (folder / "docs").mkdir(exist_ok=True)
+        (folder / "docs" / name).write_text(text, encoding="utf-8")
+    settings = make_settings(folder / "data")
+    store = DocumentStore(settings.database_path).open()
+    graph = GraphStore(settings.graph_path, UriMinter())
+    ingest_paths([folder / "docs"], store=store, settings=settings, indexes=[GraphIndex(store, graph)], progress=False)
+    yield store, graph
+    graph.close()
+    store.close()
+
+
+def test_lookup_gives_validity_on_a_day_with_reasons_and_relations_both_ways(small_library):
+
+    store, graph = small_library
+    law = lookup_number(graph, store, "10/2020/QH14", as_of="2024-06-01")
+    assert (law["type"], law["issuer"], law["date"], law["effective_date"]) == ("Luật", "Quốc hội", "2020-06-15", "2021-01-01")
+    assert (law["signer"], law["signer_position"], law["signing_mode"]) == ("Nguyễn Thị Kim Ngân", "Chủ tịch Quốc hội", None)
+    assert law["status"]["code"] == "partially_in_force" and law["status"]["reasons"][0]["part"] == "khoản 2 Điều 2"
+    relations = {(item["relation"], item["number"]) for item in law["related"]}
+    assert {("repealed_by", "30/2024/NĐ-CP"), ("guided_by", "30/2024/NĐ-CP"), ("basis_of", "30/2024/NĐ-CP")} <= relations
+    assert ("repealed_by", "25/2025/QH15") in relations
+    assert lookup_number(graph, store, "10/2020/QH14", as_of="2020-12-31")["status"]["code"] == "not_yet_in_force"
+    later = lookup_number(graph, store, "10/2020/QH14", as_of="2026-07-01")
+    assert later["status"]["code"] == "no_longer_in_force" and later["end_date"] == "2026-07-01"
+    decree = lookup_number(graph, store, "30/2024/ND-CP")
+    assert (decree["effective_date"], decree["signing_mode"], decree["signer_position"]) == ("2024-04-19", "KT.", "Phó Thủ tướng")
+    assert ("proposed_by", "Bộ trưởng Bộ Nội vụ") in {(i["relation"], i["label"]) for i in decree["related"]}
+    assert ("based_on", "10/2020/QH14") in {
+        (i["relation"], i["number"]) for i in decree["related"]
+    }  # named: Luật … ngày 15/6/2020
+    assert lookup_number(graph, store, "Luật Thử nghiệm hành chính 2020")["number"] == "10/2020/QH14"
+    newest = lookup_number(graph, store, "luật thử nghiệm hành chính")  # no year: the newest, the other as a candidate
+    assert newest["number"] == "25/2025/QH15" and [c["number"] for c in newest["candidates"]] == ["10/2020/QH14"]
+    assert close_matches(graph, "11/2020/QH14") == [] and close_matches(graph, "30/2023/NĐ-CP") == ["Nghị định 30/2024/NĐ-CP"]
