@@ -24,6 +24,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # tests.chromium: the browser the tests drive
 PAGES = {
     "home": "/",
     "search (question)": "/?q=" + urllib.parse.quote("Chỉ số PAR INDEX 2022 của Hà Nội xếp thứ mấy?"),
@@ -71,23 +72,9 @@ def start_server(data: Path) -> tuple[subprocess.Popen, str]:
 
 
 def browser():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
+    from tests.chromium import headless_chromium
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=1366,900",
-    ):
-        options.add_argument(flag)
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    return headless_chromium("--window-size=1366,900")
 
 
 def visit(driver, url: str) -> dict[str, float]:

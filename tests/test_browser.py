@@ -22,8 +22,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -31,6 +29,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from ingest.pipeline import ingest_paths
 from ingest.store import DocumentStore
 from library.indexes import open_search
+from tests.chromium import headless_chromium
 from tests.conftest import ROOT, TEST_DATA, free_port, make_settings
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -91,22 +90,7 @@ def server(tmp_path_factory, search_service, seed_settings, embedder, model_dir)
 
 @pytest.fixture(scope="module")
 def browser():
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--hide-scrollbars",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = headless_chromium("--hide-scrollbars", console_log=True)
     ARTIFACTS.mkdir(exist_ok=True)
     yield driver
     driver.quit()

@@ -515,3 +515,19 @@ def test_sparql_page_shows_errors_inline_and_keeps_the_query(client):
     assert "SELECT ?x WHERE { ?x eli:id_local </textarea>" in page  # the query is still in the editor
     refused = client.get("/sparql?query=" + urllib.parse.quote("CLEAR ALL"), headers={"Accept": "text/html"})
     assert refused.status_code == 403 and "Truy vấn không được phép" in refused.get_data(as_text=True)
+
+
+def test_a_pdf_passage_says_its_page_and_links_the_original_opened_there(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shutil.copy(TEST_DATA / "legal" / "dev" / "docs" / "qd-28-2021-qd-ttg.pdf", folder)
+    with web_client(folder, make_settings(tmp_path / "data"), load_model=False) as pdf_client:
+        page = html(pdf_client, "/?q=" + urllib.parse.quote("hỗ trợ người lao động từ Quỹ bảo hiểm thất nghiệp"))
+        where = re.search(r'<p class="where">(.*?)</p>', page).group(1)
+        link = re.search(r'<a href="(/documents/([^/]+)/file#page=(\d+))" class="page-link">trang (\d+)', where)
+        assert link and link.group(3) == link.group(4)
+        original = pdf_client.get(link.group(1).split("#")[0])
+        assert original.status_code == 200 and original.mimetype == "application/pdf"
+        full_text = html(pdf_client, f"/documents/{link.group(2)}")
+        marks = re.findall(r'<p class="page-mark"><a href="[^"]+#page=(\d+)">trang \d+', full_text)
+        assert marks[0] == "1" and len(marks) >= 2 and marks == sorted(marks, key=int)

@@ -118,6 +118,20 @@ def where(passage: Passage) -> str:
     return " > ".join(p for p in passage.path if p not in SYNTHETIC)
 
 
+def page_label(pages: tuple[int, ...] | list[int]) -> str:
+    """The pages of a passage as a reader says them ("trang 2", "trang 2–3"); empty for unpaged sources.
+
+    >>> page_label(()), page_label((2,)), page_label((2, 3)), page_label((2, 3, 4)), page_label((2, 5))
+    ('', 'trang 2', 'trang 2–3', 'trang 2–4', 'trang 2, 5')
+    """
+    pages = sorted(set(pages))
+    if not pages:
+        return ""
+    if pages == list(range(pages[0], pages[-1] + 1)) and len(pages) > 1:
+        return f"trang {pages[0]}–{pages[-1]}"
+    return "trang " + ", ".join(str(p) for p in pages)
+
+
 def anchor_for(path: tuple[str, ...] | list[str]) -> str:
     """A readable anchor for a unit: its article alone when it is one, else the whole path.
 

@@ -21,7 +21,7 @@ from web.assets import StaticAssets
 from web.catalog import catalog
 from web.entities import entity_rdf, entity_uri
 from web.entity_view import entity_context
-from web.fulltext import layout, where
+from web.fulltext import layout, page_label, where
 from web.highlighting import RARE_SHARE, spans_for_terms
 from web.legal_view import facts, status_view
 from web.openapi import OPENAPI, operations
@@ -67,6 +67,17 @@ for _name in ("vn_date", "vn_number", "vn_percent"):
     ui.add_app_template_filter(getattr(formatting, _name), _name)
 ui.add_app_template_filter(status_view, "status_view")
 ui.add_app_template_filter(where, "where")
+
+
+@ui.app_template_global("page_of")
+def page_of(document, passage) -> dict | None:
+    """ "trang N" for a passage of a paged source, linked to the original PDF opened at that page."""
+    label = page_label(passage.pages)
+    if not label:
+        return None
+    original = _original_file(document)
+    pdf = original is not None and str(document.path).lower().endswith(".pdf")
+    return {"label": label, "url": f"{original['url']}#page={min(passage.pages)}" if pdf and original else None}
 
 
 @ui.get("/static/<path:name>")
@@ -129,19 +140,9 @@ def _mark(svc, groups, query: str, expansions: list[str]) -> None:
 
 def _rarity(svc):
     """Whether a (folded) syllable is found in under RARE_SHARE of the library's passages."""
-    lexical = svc.search.lexical
-    if hasattr(lexical, "index"):  # the segmented BM25 index (search.bm25.BM25Index)
-        index = lexical.index()
-        total = max(1, len(index))
-        return lambda folded: 0 < index.document_frequency(f"f:{folded}") / total < RARE_SHARE
-    matrix = lexical.matrix()  # the single BM25 matrix it replaces
-    total = max(1, len(matrix.passage_ids))
-
-    def is_rare(folded: str) -> bool:
-        column = matrix.vocabulary.get(f"f:{folded}")
-        return column is not None and (matrix.indptr[column + 1] - matrix.indptr[column]) / total < RARE_SHARE
-
-    return is_rare
+    index = svc.search.lexical.index()
+    total = max(1, len(index))
+    return lambda folded: 0 < index.document_frequency(f"f:{folded}") / total < RARE_SHARE
 
 
 def _facet_links(facets: list[dict], query: str, selected: dict[str, str]) -> list[dict]:
