@@ -262,6 +262,17 @@ def resolve_issuer(code: str | None, context: str, default_area: Area | None = N
     return None
 
 
+def under_by_code(agency: Agency, code: str | None) -> Agency:
+    """The header's body, or the body under it that the number's code names: a portal prints "CHÍNH PHỦ"
+    over a "30/2025/QĐ-TTg" (the Prime Minister's), or "QUỐC HỘI" over a "…/UBTVQH15" resolution.
+
+    >>> under_by_code(agency_by_key("chinh-phu"), "TTg").label, under_by_code(agency_by_key("chinh-phu"), "CP").label
+    ('Thủ tướng Chính phủ', 'Chính phủ')
+    """
+    coded = resolve_issuer(code, "") if code else None
+    return coded if coded is not None and coded.parent == agency.key else agency
+
+
 @lru_cache(maxsize=1)
 def _national_names() -> tuple[tuple[str, Agency], ...]:
     """(folded name, body) for every label and every long alternative label, longest first."""

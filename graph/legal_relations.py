@@ -25,9 +25,10 @@ from vntext.normalize import fold_diacritics
 
 _VERB = r"(?:sửa\s+đổi|bổ\s+sung|bãi\s+bỏ|hủy\s+bỏ|thay\s+thế|đính\s+chính)"
 _OPENING_VERBS = re.compile(rf"^(?:{_VERB}(?:\s*,\s*|\s+và\s+|\s+)?)+", re.IGNORECASE)
+# "Thông tư này thay thế …", and "… này có hiệu lực kể từ ngày 08 tháng 01 năm 2020 và thay thế …" in one sentence.
 _SELF_VERBS = re.compile(
     rf"\b(?:Hiến pháp|Bộ luật|Luật|Pháp lệnh|Nghị quyết|Nghị định|Quyết định|Thông tư(?: liên tịch)?|Chỉ thị|Quy định|Quy chế)\s+này"
-    rf"\s+(?:(?:sẽ|chính thức)\s+)?((?:{_VERB}(?:\s*,\s*|\s+và\s+|\s+)?)+)(?:cho\s+)?"
+    rf"\s+(?:có\s+hiệu\s+lực[^.;:]{{0,80}}?\s+và\s+)?(?:(?:sẽ|chính thức)\s+)?((?:{_VERB}(?:\s*,\s*|\s+và\s+|\s+)?)+)(?:cho\s+)?"
 )
 _NO_LONGER = re.compile(r"\bhết\s+hiệu\s+lực\b")
 _TYPE_WORD = re.compile(

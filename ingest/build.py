@@ -22,7 +22,7 @@ from vntext.normalize import fold_diacritics, has_vietnamese_diacritics, normali
 from vntext.syllables import join_split_syllables
 
 # Bump when reading, cleaning or chunking changes: unchanged files are then processed again.
-INGEST_VERSION = "5"
+INGEST_VERSION = "6"
 
 
 def file_hash(data: bytes) -> str:

@@ -3,7 +3,8 @@
 Read from logical lines (ingest.lines), so PDF text, .docx tables, Markdown pages and headers split
 over several lines give the same facts. Every field keeps the span it was read from, for provenance.
 Nothing is guessed: a number or date left blank for the signature ("Số:      /QĐ-UBND", "ngày …
-tháng … năm 2025") stays None, with what the blank line does say (codes, year).
+tháng … năm 2025") stays None, with what the blank line does say (codes, year). A consolidated text
+(văn bản hợp nhất) is named by the authentication block at its end, not by the document it consolidates.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.lines import Line, joined, logical_lines
+from ingest.lines import Line, joined, logical_lines, single_spaced
 from vntext.dates import parse_date
 from vntext.normalize import fold_diacritics
 from vntext.numbers import DOCUMENT_NUMBER, parse_blank_number, parse_document_number
@@ -52,7 +53,7 @@ _PLACE_DATE = re.compile(r"(?P<place>(?:TP\.?\s?)?(?:(?:[A-ZĐ][a-zđà-ỹ]+|ph
 _BLANK_DATE = re.compile(r"ng[àa]y\s*(?:[.…_]*\s*)th[áa]ng\s*(?:[.…_]*\s*)n[ăa]m\s+((?:19|20)\d\d)", re.IGNORECASE)
 # Lines of the header that are not the issuing body: motto, party name, gazette running heads, site banners.
 _NOT_ISSUER = re.compile(
-    r"^(?:cong hoa|doc lap|chu nghia viet nam|dang cong san|cong san viet nam|cong bao|van ban (?:quy pham|phap luat|hop nhat)"
+    r"^(?:cong hoa|doc lap|(?:xa )?(?:hoi )?chu nghia viet nam|dang cong san|cong san viet nam|cong bao|van ban (?:quy pham|phap luat|hop nhat)"
     r"|thu vien phap luat|cac noi dung|so\b|dang\b$)"
 )
 _PREAMBLE = re.compile(
@@ -69,6 +70,9 @@ _ADOPTION = re.compile(
     re.DOTALL,
 )
 HEADER_WINDOW = 16000  # a portal page may put its menus and a metadata table first
+# The authentication block that ends a consolidated text (văn bản hợp nhất): its number, date and signer.
+_AUTHENTICATION = re.compile(r"X[ÁA]C\s+(?:TH[ỰU]C|NH[ẬA]N)\s+V[ĂA]N\s+B[ẢA]N\s+H[ỢO]P\s+NH[ẤA]T")
+CONSOLIDATED = "Văn bản hợp nhất"
 
 
 @dataclass(frozen=True)
@@ -110,7 +114,8 @@ def parse_header(text: str) -> Header:
     >>> h.number.text, h.type_name, h.place, h.date.text, h.subject.text, [b.text for b in h.issuer_blocks]
     ('980/KH-UBND', 'Kế hoạch', 'Nghệ An', '2025-11-18', 'Thực hiện Quyết định số 1899/QĐ-TTg', ['ỦY BAN NHÂN DÂN TỈNH NGHỆ AN'])
     """
-    lines = logical_lines(text, 0, min(len(text), HEADER_WINDOW))
+    printed = logical_lines(text, 0, min(len(text), HEADER_WINDOW))
+    lines = single_spaced(printed)  # a web page's empty lines part nothing
     preamble_at = next((i for i, line in enumerate(lines) if i > 3 and _PREAMBLE.match(line.text)), len(lines))
     headings = [i for i in range(preamble_at) if _heading(lines[i]) is not None]
     first_heading = headings[0] if headings else None
@@ -126,12 +131,21 @@ def parse_header(text: str) -> Header:
         garbled = re.search(r"([A-ZĐ][^,/\d]{3,40}),\s*ng\w{1,3}", lines[number_at].text)
         place = garbled.group(1).strip() if garbled else None
     issuer_blocks = _issuer_blocks(lines, number_at if number_at is not None else limit)
-    subject, end = _subject(lines, heading_at, number_at, issuer_blocks)
+    subject, end = _subject(lines, heading_at, number_at, issuer_blocks, spaced=lines is not printed)
     type_name = _type_name(lines, heading_at, kind_hint, number, blank_number, subject)
     source = "header" if date else None
     if date is None and year is None:
         date, source = _adoption_date(text), "adoption"
         source = source if date else None
+    if (block := _authentication(text)) is not None:  # a consolidated text: the number at its top is the consolidated one's
+        number, type_name, issuer_blocks, date, place = (
+            block.number,
+            CONSOLIDATED,
+            block.issuer or issuer_blocks,
+            block.date,
+            block.place,
+        )
+        source, year = ("authentication" if date else None), None
     return Header(number, blank_number, type_name, issuer_blocks, place, date, source, year, subject, end)
 
 
@@ -255,11 +269,18 @@ def _dedupe(text: str) -> str:
 
 
 def _subject(
-    lines: list[Line], heading_at: int | None, number_at: int | None, issuers: tuple[Field, ...]
+    lines: list[Line], heading_at: int | None, number_at: int | None, issuers: tuple[Field, ...], *, spaced: bool = False
 ) -> tuple[Field | None, int]:
-    """The trích yếu: the lines after the type heading up to a blank line or the preamble (a letter's "V/v …")."""
-    if heading_at is None:
-        start = next((i for i, line in enumerate(lines[:40]) if re.match(r"^(?:V/v|Về việc)\b", line.text, re.IGNORECASE)), None)
+    """The trích yếu: the lines after the type heading up to a blank line or the preamble (a letter's "V/v …").
+
+    In a double-spaced layout (`spaced`) no blank line ends it, so a sentence opening after a complete
+    title line does ("Về tăng cường …" / "Thời gian qua, …" in a directive without Căn cứ lines).
+    """
+    if heading_at is None:  # a letter's "V/v …" under its number (a portal page may put 40 lines before the header)
+        near = (
+            range(max(0, number_at - 3), min(len(lines), number_at + 6)) if number_at is not None else range(min(40, len(lines)))
+        )
+        start = next((i for i in near if re.match(r"^(?:V/v|Về việc)\b", lines[i].text, re.IGNORECASE)), None)
         if start is None:
             return None, lines[number_at].end if number_at is not None else 0
         taken = [lines[start]]
@@ -280,12 +301,25 @@ def _subject(
             break
         if taken and _ends_subject(taken, line, issuer_keys):
             break
+        if taken and spaced and _opens_sentence(taken[-1], line):
+            break
         taken.append(line)
         if sum(len(t.text) for t in taken) > 700:
             break
     if not taken:
         return None, lines[start].end
     return Field(joined(taken), taken[0].start, taken[-1].end), taken[-1].end
+
+
+def _opens_sentence(last: Line, line: Line) -> bool:
+    """A mixed-case line opening with a capital after a title line that does not run on ("… của Bộ Ngoại giao và" /
+    "Tổng cục Bưu điện …" runs on; "… tài nguyên nước" / "Thời gian qua, …" does not)."""
+    return not line.upper and line.text[:1].isupper() and not _RUNS_ON.search(last.text)
+
+
+_RUNS_ON = re.compile(
+    r"(?:[,\-–]|\b(?:và|của|về|cho|tại|với|đối với|theo|trong|các|những|ngày|số|thuộc|giữa|trên|đến|từ|ở))$", re.IGNORECASE
+)
 
 
 def _ends_subject(taken: list[Line], line: Line, issuer_keys: set[str]) -> bool:
@@ -300,18 +334,59 @@ def _ends_subject(taken: list[Line], line: Line, issuer_keys: set[str]) -> bool:
 
 
 def _type_name(lines, heading_at, kind_hint, number, blank_number, subject) -> str | None:
+    if number is not None and _is_consolidation(number.text):
+        return CONSOLIDATED  # "04/VBHN-BNV" over the consolidated decree's own "NGHỊ ĐỊNH" heading
     if heading_at is not None:
         return (_heading(lines[heading_at]) or ("",))[0].capitalize() or None
     parsed = parse_document_number(number.text) if number else (parse_blank_number(blank_number) if blank_number else None)
+    if subject is not None and re.match(r"^V/v\b", subject.text, re.IGNORECASE) and not kind_hint:
+        return "Công văn"  # no type heading, a "V/v" line: a letter, whatever its code reads as ("5348/CT-CS": Cục Thuế, not Chỉ thị)
     if parsed and parsed.type_name:
         return parsed.type_name
     if kind_hint:
         return kind_hint.strip().capitalize()
-    if subject is not None and re.match(r"^V/v\b", subject.text, re.IGNORECASE):
-        return "Công văn"
     if parsed and parsed.type_code is None and parsed.issuer_code:
         return "Công văn"  # 123/UBND-KT: an official letter's number carries no type code
     return None
+
+
+@dataclass(frozen=True)
+class _Authentication:
+    """The "XÁC THỰC VĂN BẢN HỢP NHẤT" block of a consolidated text: number, date, place, authenticating body."""
+
+    number: Field
+    date: Field | None
+    place: str | None
+    issuer: tuple[Field, ...]
+
+
+def _authentication(text: str) -> _Authentication | None:
+    """A consolidated text's own facts, printed at its end ("BỘ LAO ĐỘNG - THƯƠNG BINH / VÀ XÃ HỘI / XÁC THỰC
+    VĂN BẢN HỢP NHẤT / Số: 1676/VBHN-BLĐTBXH / Hà Nội, ngày 10 tháng 5 năm 2023"); its top names only the
+    document it consolidates ("Thông tư số 09/2022/TT-BLĐTBXH …"). None for any other text, or for a blank form."""
+    for match in _AUTHENTICATION.finditer(text):
+        start = text.rfind("\n", 0, max(0, match.start() - 400)) + 1
+        lines = [line for line in logical_lines(text, start, min(len(text), match.end() + 300)) if not line.blank]
+        at = next(i for i, line in enumerate(lines) if line.end >= match.end())
+        for index in range(max(0, at - 2), min(len(lines), at + 4)):
+            found = _number_on(lines, index, True) or _number_on(lines, index, False)
+            if found is None or found[0] is None or not _is_consolidation(found[0].text):
+                continue
+            top = min(at, index)
+            date, place, _ = _date(lines[top:], 5)
+            above: list[Line] = []
+            for line in reversed(lines[:top]):  # the authenticating body's cell, right above
+                if not line.upper or _NOT_ISSUER.match(_folded(line.text)):
+                    break
+                above.insert(0, line)
+            issuer = (Field(joined(above), above[0].start, above[-1].end, tuple(line.text for line in above)),) if above else ()
+            return _Authentication(found[0], date, place, issuer)
+    return None
+
+
+def _is_consolidation(number: str) -> bool:
+    parsed = parse_document_number(number)
+    return parsed is not None and fold_diacritics(parsed.type_code or "").upper() == "VBHN"
 
 
 def _adoption_date(text: str) -> Field | None:

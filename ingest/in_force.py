@@ -27,9 +27,10 @@ _PART = re.compile(
 _IN_FORCE = re.compile(r"(?:có|hết)\s+hiệu\s+lực(?:\s+(?:thi\s+hành|thực\s+hiện|áp\s+dụng|pháp\s+luật))?", re.IGNORECASE)
 _DATE = r"\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}"
 _AFTER_DAYS = re.compile(
-    r"^\s*,?\s*(?:kể\s+)?(?:sau|từ\s+sau)\s+(\d{1,3})\s+ngày,?\s*(?:kể\s+)?từ\s+ngày\s+(?:ký|ban\s+hành|thông\s+qua|công\s+bố)"
+    r"^\s*,?\s*(?:kể\s+)?(?:sau|từ\s+sau)\s+(\d{1,3})\s+ngày,?\s*(?:kể\s+)?từ\s+ngày\s+(?:được\s+)?(?:ký|ban\s+hành|thông\s+qua|công\s+bố)"
 )
-_FROM_SIGNING = re.compile(r"^\s*,?\s*(?:kể\s+)?từ\s+(?:ngày|thời\s+điểm)\s+(?:ký|ban\s+hành|thông\s+qua|công\s+bố)")
+# "kể từ ngày ký", "từ ngày được thông qua" (a resolution in force when adopted: the date it bears).
+_FROM_SIGNING = re.compile(r"^\s*,?\s*(?:kể\s+)?từ\s+(?:ngày|thời\s+điểm)\s+(?:được\s+)?(?:ký|ban\s+hành|thông\s+qua|công\s+bố)")
 _FROM_DATE = re.compile(rf"^\s*,?\s*(?:kể\s+)?(?:từ|từ\s+sau)?\s*(?:ngày\s+)?({_DATE})")
 _UNTIL = re.compile(rf"^[^.;]{{0,60}}?đến\s+(?:hết\s+)?ngày\s+({_DATE})")
 WINDOW = 160

@@ -33,6 +33,7 @@ class Line:
     start: int
     end: int
     blank: bool = False  # a separator: blank line, rule ("-----") or table border
+    rule: bool = False  # a separator drawn in the text (rule, border), not just an empty line
 
     @property
     def upper(self) -> bool:
@@ -58,8 +59,9 @@ def logical_lines(text: str, start: int = 0, end: int | None = None) -> list[Lin
 
 def _cells(text: str, start: int, end: int) -> list[Line]:
     raw = text[start:end]
+    drawn = bool(raw.strip())
     if _RULE.match(raw):
-        return [Line("", start, end, blank=True)]
+        return [Line("", start, end, blank=True, rule=drawn)]
     pieces, cursor = [], 0
     for match in _BREAK.finditer(raw):
         pieces.append((cursor, match.start()))
@@ -79,8 +81,30 @@ def _cells(text: str, start: int, end: int) -> list[Line]:
             if cleaned:
                 cells.append(Line(cleaned, start + piece_start + a, start + piece_start + b))
             elif segment[a:b].strip() and not cells:
-                cells.append(Line("", start + piece_start + a, start + piece_start + b, blank=True))
-    return cells or [Line("", start, end, blank=True)]
+                cells.append(Line("", start + piece_start + a, start + piece_start + b, blank=True, rule=True))
+    return cells or [Line("", start, end, blank=True, rule=drawn)]
+
+
+def single_spaced(lines: list[Line]) -> list[Line]:
+    """`lines` without their empty lines when the layout is double-spaced, else as they are.
+
+    A web page's paragraphs and some PDF text layers put an empty line after every printed line, so
+    there an empty line separates nothing: a title or an issuer's cell wrapped over two lines
+    ("ỦY BAN THƯỜNG VỤ" / "" / "QUỐC HỘI") is still one block. Rules and table borders are kept.
+
+    >>> spaced = logical_lines("ỦY BAN THƯỜNG VỤ\\n\\nQUỐC HỘI\\n\\n-----\\n\\nSố: 1/NQ\\n\\nA\\n\\nB\\n\\nC\\n\\nD\\n\\nE\\n")
+    >>> [line.text or "|" for line in single_spaced(spaced)]
+    ['ỦY BAN THƯỜNG VỤ', 'QUỐC HỘI', '|', 'Số: 1/NQ', 'A', 'B', 'C', 'D', 'E']
+    """
+    filled = [i for i, line in enumerate(lines) if not line.blank]
+    followed = sum(1 for i in filled if i + 1 < len(lines) and lines[i + 1].blank and not lines[i + 1].rule)
+    if len(filled) < DOUBLE_SPACED_MIN_LINES or followed < DOUBLE_SPACED_SHARE * len(filled):
+        return lines
+    return [line for line in lines if not line.blank or line.rule]
+
+
+DOUBLE_SPACED_MIN_LINES = 8
+DOUBLE_SPACED_SHARE = 0.6  # of the printed lines followed by an empty one
 
 
 def _clean(segment: str) -> str:

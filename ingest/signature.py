@@ -75,7 +75,8 @@ FAMILY_NAMES = frozenset(
     "Hứa Đàm Lò Vi Hầu Lục Mẫn Phùng Doãn Chử Đồng Ninh Khổng Bế Ông Y Tòng Cù Thạch Sơn Lã Đậu Lữ Nông Phó Bạch Đàm "
     "Hoàng Viên Diệp Mông Giáp Ma Lò Quàng Cầm Thào Sùng Vàng Hầu Mã Tống Khương Nhâm Thiều Tạ Ứng Biện Âu Đoàn".split()
 )
-_MODE = re.compile(r"^(TM|T/M|KT|K/T|TL|T/L|TUQ|T/UQ|Q)\.?\s+(?=\S)")
+# "KT. BỘ TRƯỞNG", and "KT.BỘ TRƯỞNG" typed without the space after the dot.
+_MODE = re.compile(r"^(TM|T/M|KT|K/T|TL|T/L|TUQ|T/UQ|Q)(?:\.\s*(?=[A-ZĐÀ-Ỹ])|\.?\s+(?=\S))")
 _MODES = {
     "TM": "TM.",
     "T/M": "TM.",

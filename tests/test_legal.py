@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graph.agencies import agency_named, gazetteer, province, resolve_issuer
+from graph.agencies import agency_named, gazetteer, province, resolve_issuer, under_by_code
 from graph.index import GraphIndex
 from graph.lookup import close_matches, lookup_number
 from graph.store import GraphStore
@@ -133,6 +133,38 @@ def dev_text():
             "2025-11-18",
             "QUY ĐỊNH MỨC",
         ),
+        (
+            "nd-158-2025-nd-cp-congbao.pdf",
+            "158/2025/NĐ-CP",
+            "Nghị định",
+            "CHÍNH PHỦ",
+            "2025-06-25",
+            "Quy định chi tiết và hướng dẫn thi hành một số điều của Luật Bảo hiểm xã hội",
+        ),  # a text layer shredded at every glyph run ("CHÍNH PH" / "Ủ", "S" / "ố:")
+        (
+            "nq-104-2025-ubtvqh15-vbpl.html",
+            "104/2025/UBTVQH15",
+            "Nghị quyết",
+            "ỦY BAN THƯỜNG VỤ QUỐC HỘI",
+            "2025-09-26",
+            "BAN HÀNH QUY CHẾ",
+        ),  # a double-spaced web page: "ỦY BAN THƯỜNG VỤ" / "" / "QUỐC HỘI" is one cell
+        (
+            "nq-66-7-2025-nq-cp-vbpl.html",
+            "66.7/2025/NQ-CP",
+            "Nghị quyết",
+            "CHÍNH PHỦ",
+            "2025-11-15",
+            "Quy định cắt giảm",
+        ),  # a numbered series: 66.7
+        (
+            "cv-5348-ct-cs-2025-cuc-thue.md",
+            "5348/CT-CS",
+            "Công văn",
+            "BỘ TÀI CHÍNH CỤC THUẾ",
+            "2025-11-20",
+            "V/v hướng dẫn góp vốn",
+        ),  # a letter whose code reads like a Chỉ thị's; 40 lines of portal table before it
     ],
 )
 def test_header_of_every_layout(dev_text, name, number, kind, issuer, date, subject_start):
@@ -147,6 +179,68 @@ def test_blank_number_and_date_stay_blank_with_what_they_say(dev_text):
     assert header.number is None and header.blank_number == "/2025/QĐ-UBND" and header.date is None and header.year == 2025
     letter = parse_header(dev_text("cv-ubnd-kt-2025-lao-cai.docx"))
     assert letter.type_name == "Công văn" and letter.blank_number == "/UBND-KT" and letter.subject.text.startswith("V/v tham mưu")
+
+
+@pytest.mark.parametrize(
+    ("name", "subject"),
+    [
+        ("tt-07-2025-tt-ttcp-vbpl.html", "Quy định về mẫu Thẻ thanh tra và việc cấp, quản lý, sử dụng Thẻ thanh tra"),
+        (
+            "tt-18-2025-tt-btp-vbpl.html",
+            "Hướng dẫn chức năng, nhiệm vụ, quyền hạn và cơ cấu tổ chức của đơn vị sự nghiệp công lập thuộc ngành, "
+            "lĩnh vực tư pháp ở địa phương",
+        ),
+    ],
+)
+def test_a_title_wrapped_over_lines_of_a_double_spaced_page_is_read_whole(dev_text, name, subject):
+    """vbpl.vn pages put an empty line after every printed line: it ends neither the title nor the issuer's cell."""
+    assert parse_header(dev_text(name)).subject.text == subject
+
+
+def test_a_shredded_text_layer_is_put_back_into_printed_lines(dev_text):
+    """Công báo PDF whose text layer breaks a line at every glyph run ("Căn c" / "ứ Luật …", "Ngư" / "ời")."""
+    text = dev_text("nd-158-2025-nd-cp-congbao.pdf")
+    assert "Căn cứ Luật Tổ chức Chính phủ ngày 18 tháng 02 năm 2025;" in text.split("\n")
+    assert "Điều 44. Hiệu lực thi hành" in text.split("\n")
+    assert "Nghị định này có hiệu lực thi hành từ ngày 01 tháng 7 năm 2025" in text
+    plain = dev_text("tt-81-2025-tt-bca-congbao.pdf")  # an ordinary text layer of the same gazette stays as it is
+    assert plain == join_split_syllables(plain)
+
+
+def test_the_numbers_code_names_the_body_under_the_header(dev_text):
+    """A portal prints "CHÍNH PHỦ" over a QĐ-TTg: the Prime Minister's decision, as its code says."""
+    government = agency_named("CHÍNH PHỦ")
+    assert under_by_code(government, "TTg").label == "Thủ tướng Chính phủ"
+    assert (
+        under_by_code(government, "CP") == government
+        and under_by_code(agency_named("BỘ TÀI CHÍNH"), "BNV").label == "Bộ Tài chính"
+    )
+    header = parse_header(dev_text("qd-30-2025-qd-ttg-vbpl.html"))
+    assert header.issuer_blocks[-1].text == "CHÍNH PHỦ" and header.number.text == "30/2025/QĐ-TTg"
+
+
+@pytest.mark.parametrize(
+    ("name", "number", "date", "signer"),
+    [
+        (
+            "vbhn-1676-2023-bldtbxh-congbao.pdf",
+            "1676/VBHN-BLĐTBXH",
+            "2023-05-10",
+            "Lê Văn Thanh",
+        ),  # "Thông tư số 09/2022/…" at the top
+        ("vbhn-4246-2021-bldtbxh-congbao.pdf", "4246/VBHN-BLĐTBXH", "2021-11-24", "Đào Ngọc Dung"),  # "XÁC NHẬN", "Số:" above it
+        ("vbhn-22-2025-vpqh-bao-hiem-y-te-congbao.pdf", "22/VBHN-VPQH", "2025-02-26", "Lê Quang Tùng"),  # a consolidated law
+    ],
+)
+def test_a_consolidated_text_is_named_by_its_authentication_block(dev_text, name, number, date, signer):
+    """A văn bản hợp nhất prints its number, date and signer at its end, under "XÁC THỰC VĂN BẢN HỢP NHẤT"."""
+    text = dev_text(name)
+    facts = legal_facts(text)
+    assert (facts["number"]["text"], facts["type"], facts["date"]["text"]) == (number, "Văn bản hợp nhất", date)
+    assert facts["signer"]["name"] == signer and facts["issuer"][-1]["text"] in (
+        "BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI",
+        "VĂN PHÒNG QUỐC HỘI",
+    )
 
 
 def test_columns_side_by_side_on_one_line_and_br_cells():
@@ -182,6 +276,9 @@ def test_columns_side_by_side_on_one_line_and_br_cells():
         ("qd-97-2025-qd-ubnd-quang-ninh.md", "Lê Văn Ánh", "PHÓ CHỦ TỊCH", "KT."),  # "Ký bởi: …" is no signer
         ("nq-60-nq-tw-2025.md", "Tô Lâm", "TỔNG BÍ THƯ", "TM."),  # T/M, columns run together
         ("cv-ubnd-kt-2025-lao-cai.docx", "Nguyễn Thành Sinh", "PHÓ CHỦ TỊCH", "KT."),
+        ("tt-48-2025-tt-byt-vbpl.html", "Đỗ Xuân Tuyên", "THỨ TRƯỞNG", "KT."),  # "KT.BỘ TRƯỞNG": no space after the dot
+        ("nd-158-2025-nd-cp-congbao.pdf", "Hồ Đức Phớc", "PHÓ THỦ TƯỚNG", "KT."),  # "TH Ủ T Ư ỚNG" / "H ồ Đức Phớc"
+        ("cv-5348-ct-cs-2025-cuc-thue.md", "Phạm Thị Minh Hiền", "PHÓ TRƯỞNG BAN", "KT."),  # TL. … / KT. … stacked
     ],
 )
 def test_signature_block(dev_text, name, signer, position, mode):
@@ -197,6 +294,8 @@ def test_signature_block(dev_text, name, signer, position, mode):
         ("bo-luat-dan-su-2015.txt", "2017-01-01"),  # many "Hiệu lực của …" articles before the real one
         ("tt-12-2023-tt-bldtbxh.txt", "2023-12-15"),  # an e-signature stamp inside the articles
         ("tt-45-2025-tt-byt.md", "2026-01-15"),  # a line break inside the statement
+        ("nq-104-2025-ubtvqh15-vbpl.html", "2025-09-26"),  # "có hiệu lực thi hành từ ngày được thông qua"
+        ("nd-158-2025-nd-cp-congbao.pdf", "2025-07-01"),  # shredded text layer
     ],
 )
 def test_entry_into_force(dev_text, name, effective):
@@ -422,3 +521,43 @@ def test_lookup_gives_validity_on_a_day_with_reasons_and_relations_both_ways(sma
     newest = lookup_number(graph, store, "luật thử nghiệm hành chính")  # no year: the newest, the other as a candidate
     assert newest["number"] == "25/2025/QH15" and [c["number"] for c in newest["candidates"]] == ["10/2020/QH14"]
     assert close_matches(graph, "11/2020/QH14") == [] and close_matches(graph, "30/2023/NĐ-CP") == ["Nghị định 30/2024/NĐ-CP"]
+
+
+@pytest.fixture(scope="module")
+def real_library(tmp_path_factory):
+    """Real development documents whose facts are decided on the graph side (issuer, relations, lookup)."""
+    folder = tmp_path_factory.mktemp("real-library")
+    names = (
+        "qd-30-2025-qd-ttg-vbpl.html",
+        "tt-62-2019-tt-bca-vbpl.html",
+        "nq-66-7-2025-nq-cp-vbpl.html",
+        "vbhn-1676-2023-bldtbxh-congbao.pdf",
+    )
+    (folder / "docs").mkdir()
+    for name in names:
+        (folder / "docs" / name).write_bytes((DEV / "docs" / name).read_bytes())
+    settings = make_settings(folder / "data")
+    store = DocumentStore(settings.database_path).open()
+    graph = GraphStore(settings.graph_path, UriMinter())
+    ingest_paths([folder / "docs"], store=store, settings=settings, indexes=[GraphIndex(store, graph)], progress=False)
+    yield store, graph
+    graph.close()
+    store.close()
+
+
+def test_real_documents_looked_up_by_number(real_library):
+    store, graph = real_library
+    decision = lookup_number(graph, store, "30/2025/QĐ-TTg")  # "CHÍNH PHỦ" printed over a QĐ-TTg
+    assert (decision["issuer"], decision["date"]) == ("Thủ tướng Chính phủ", "2025-08-30")
+    circular = lookup_number(
+        graph, store, "62/2019/TT-BCA"
+    )  # "… có hiệu lực kể từ ngày … và thay thế Thông tư số 15/2013/TT-BCA"
+    assert ("replaces", "15/2013/TT-BCA") in {(i["relation"], i["number"]) for i in circular["related"]}
+    series = lookup_number(graph, store, "66.7/2025/NQ-CP")
+    assert (series["number"], series["type"], series["signer"]) == ("66.7/2025/NQ-CP", "Nghị quyết", "Phạm Minh Chính")
+    consolidated = lookup_number(graph, store, "1676/VBHN-BLĐTBXH")
+    assert (consolidated["type"], consolidated["date"], consolidated["signer"]) == (
+        "Văn bản hợp nhất",
+        "2023-05-10",
+        "Lê Văn Thanh",
+    )

@@ -1,7 +1,8 @@
 """Vietnamese document numbers ("số ký hiệu văn bản"): recognition and parsing, in one place.
 
 Two layouts cover state and party documents:
-  state: 280/QĐ-UBND, 32/2021/NĐ-CP, 01/2023/TT-VPCP, 35/2023/UBTVQH15, 59/2020/QH14
+  state: 280/QĐ-UBND, 32/2021/NĐ-CP, 01/2023/TT-VPCP, 35/2023/UBTVQH15, 59/2020/QH14,
+         66.7/2025/NQ-CP (a numbered series: the seventh resolution issued under NQ 66/2025)
   party: 15-NQ/TW, 01-CTr/TU, 86-CTr/BCSD
 Spacing and diacritic variants ("280 /QĐ-UBND", "280/QD-UBND") parse to the same key.
 """
@@ -65,8 +66,9 @@ _DIACRITIC_FORMS = {
 # ("39/2010/NĐ-\nCP", "38/2021/\nTT-BGDĐT") or before a stray space ("31/2015/TT- BYT").
 _CODE = r"[A-ZĐ](?: (?=Đ))?[A-Za-zĐđ]*\d*"
 _ISSUER = r"[A-ZĐ][A-Za-zĐđ0-9]*(?:-\s?(?=[A-ZĐ])[A-ZĐ][A-Za-zĐđ0-9]*)*"
+# A numeral may carry a dotted ordinal ("66.7/2025/NQ-CP": resolutions issued in a series).
 STATE_NUMBER = (
-    rf"(?P<num>\d{{1,5}}[a-z]?)[ \t]{{0,4}}(?:/\s?(?P<year>(?:19|20)\d\d))?\s?/\s?(?P<code>{_CODE})"
+    rf"(?P<num>\d{{1,5}}(?:\.\d{{1,2}})?[a-z]?)[ \t]{{0,4}}(?:/\s?(?P<year>(?:19|20)\d\d))?\s?/\s?(?P<code>{_CODE})"
     rf"(?:-\s?(?=[A-ZĐ])(?P<issuer>{_ISSUER}))?"
 )
 PARTY_NUMBER = rf"(?P<pnum>\d{{1,5}})-(?P<pcode>{_CODE})/(?P<pissuer>{_ISSUER})"
@@ -135,6 +137,8 @@ def parse_document_number(text: str) -> DocumentNumber | None:
     ('15', 'Nghị quyết', 'TW')
     >>> n = parse_document_number("35/2023/UBTVQH15"); (n.type_code, n.issuer_code)
     (None, 'UBTVQH15')
+    >>> n = parse_document_number("66.7/2025/NQ-CP"); (n.number, n.type_name, n.key)
+    ('66.7', 'Nghị quyết', '66.7/2025/NQ-CP')
     """
     match = DOCUMENT_NUMBER.fullmatch(text.strip())
     return _from_match(match) if match else None

@@ -5,6 +5,10 @@ marks), so Công báo prints come out as "Căn c ứ Lu ật s ửa đổi". A f
 the split is certain: an initial consonant cluster alone ("c", "ngh", "qu") cannot be a word, and a
 vowel that cannot open a syllable after the previous vowel ("Lu ật": u + â is the rhyme of
 "luật") continues the word. Everything else is left as it is.
+
+Some text layers are shredded worse: a line break at every glyph run ("CHÍNH PH" / "Ủ", "Hà N" /
+"ội, ng" / "ày 25 …"), each printed line ending with an empty one. Such a text is recognised by how
+often a line ends inside a syllable, and its fragments are put back into their printed lines.
 """
 
 from __future__ import annotations
@@ -24,6 +28,10 @@ _STANDALONE = frozenset(
     "à á ả ạ ai ải ao áo ác ách án ánh ảnh áp ăn ắt ấy ấp ập âm ấm ẩm ấn ẩn ầm ép êm ếch ích ít ý ô ồ ổ ố ộ "
     "ông ồng ống ổn ơ ở ơi ơn ớt ụ ủ úp ủy ưa ửa ức ứng ước ướt ưu".split()
 )
+# Two-vowel rhymes a shredded line may be broken inside as well ("Ngư" / "ời", "TRƯ" / "ỞNG").
+_LINE_RHYME_PAIRS = _RHYME_PAIRS | {("ư", "ơ")}
+SHREDDED_SHARE = 0.08  # of the non-empty lines ending inside a syllable: a shredded text layer
+SHREDDED_MIN_SPLITS = 10
 _SPLIT = re.compile(r"(?<![^\W\d_])([^\W\d_]{1,4}) (?=([^\W\d_]+))")
 # One capital split off a code by the same glyph problem: "N Đ-CP", "Q Đ-TTg".
 _SPLIT_CODE = re.compile(r"(?<=/)([A-Z]) (?=Đ[-/A-Z])")
@@ -39,12 +47,56 @@ def join_split_syllables(text: str) -> str:
     >>> join_split_syllables("đi ở nhà, do ảnh hưởng, mua ống, ho ạt động, B ộ Nội vụ")
     'đi ở nhà, do ảnh hưởng, mua ống, hoạt động, Bộ Nội vụ'
     """
-    text = _SPLIT_CODE.sub(r"\1", text)
+    text = _SPLIT_CODE.sub(r"\1", _unshred(text))
     previous = None
     while previous != text:  # "qu ản lý" then nothing more; a second pass catches chains
         previous = text
         text = _SPLIT.sub(_join, text)
     return text
+
+
+def _unshred(text: str) -> str:
+    """A shredded text layer's fragments glued back into printed lines (empty lines kept: they end them).
+
+    >>> shredded = "CHÍNH PH\\nỦ\\n\\nS\\nố:\\n\\n158\\n/2025/NĐ\\n-\\nCP\\n\\nHà N\\nội, ng\\này 25 tháng 6 năm 2025\\n\\n" * 4
+    >>> _unshred(shredded).split("\\n")[:6]
+    ['CHÍNH PHỦ', '', 'Số:', '', '158/2025/NĐ-CP', '']
+    >>> _unshred(shredded).split("\\n")[6]
+    'Hà Nội, ngày 25 tháng 6 năm 2025'
+    """
+    lines = text.split("\n")
+    filled = sum(1 for line in lines if line)
+    splits = sum(1 for a, b in zip(lines, lines[1:], strict=False) if a and b and _split_between(a, b))
+    if splits < SHREDDED_MIN_SPLITS or splits < SHREDDED_SHARE * filled:
+        return text
+    out: list[str] = []
+    for line in lines:
+        if line and out and out[-1]:
+            out[-1] = _glue(out[-1], line)
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def _split_between(before: str, after: str) -> bool:
+    """Whether a line break falls inside a syllable: "Căn c" / "ứ Luật", "CHÍNH PH" / "Ủ", "Ngư" / "ời"."""
+    head = re.search(r"(?<![^\W\d_])([^\W\d_]{1,4})$", before)
+    tail = re.match(r"[^\W\d_]+", after)
+    if head is None or tail is None:
+        return False
+    word, rest = head.group(1), tail.group(0)
+    if word.lower() in _ONSETS:  # "q" / "uy định": a consonant cluster alone is never a word
+        return _base(rest[0]) in _VOWEL_BASES and (rest[0].islower() or word.isupper())
+    if not _marked(rest[0]) or rest[0].isupper() != word.isupper() or rest.lower() in _STANDALONE:
+        return False
+    return (_base(word[-1]), _base(rest[0])) in _LINE_RHYME_PAIRS and not _toned(word)
+
+
+def _glue(before: str, after: str) -> str:
+    """Two fragments of one printed line: no space inside a syllable or a number ("158" + "/2025/NĐ")."""
+    if _split_between(before, after) or before.endswith(("/", "-")) or after.startswith(("/", "-", ",", ".", ";", ":", ")")):
+        return before + after
+    return before + " " + after
 
 
 def _join(match: re.Match[str]) -> str:
