@@ -188,7 +188,7 @@ def named_references(
             continue  # "Luật Đất đai số 31/2024/QH15": the numbered reference
         date = _date_after(after)
         year_match = _YEAR_AFTER.match(after)
-        if name[0].islower() and not (date or year_match or name.startswith(("sửa đổi", "nước"))):
+        if name[0].islower() and not (date or year_match or _folded_start(name, ("sua doi", "nuoc"))):
             continue  # "Luật sư có quyền …": a name in small letters only with its date ("Luật hóa chất ngày …")
         year = int(date[:4]) if date else (int(year_match.group(1)) if year_match else None)
         code = CODE_BY_NAME[fold_diacritics(match.group("type")).lower()]
@@ -202,12 +202,17 @@ def named_references(
 
 def _law_name(text: str) -> str:
     """The name of a law up to where the sentence goes on ("… ngày", "; Luật …", " đã được …")."""
-    if text.startswith("sửa đổi"):  # an amending law's name runs to its date: "… của Luật A và Luật B ngày …"
+    if _folded_start(text, ("sua doi",)):  # an amending law's name runs to its date: "… của Luật A và Luật B ngày …"
         end = re.search(r"\s+ngày\s+\d|\s+\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|\s+số\s+\d|\s*;|\s+năm\s+\d{4}\b", text)
         return text[: end.start()].strip(" ,") if end else text.strip(" ,")
     end = _NAME_END.search(text)
     name = (text[: end.start()] if end else text).strip(" ,")
     return name if len(name.split()) <= 20 else ""
+
+
+def _folded_start(text: str, starts: tuple[str, ...]) -> bool:
+    """Whether `text` starts with one of `starts` (folded): OCR misreads marks ("sửa đồi", "sửa đối")."""
+    return fold_diacritics(text[:12]).lower().startswith(starts)
 
 
 def _date_after(text: str) -> str | None:

@@ -21,8 +21,10 @@ from vntext.dates import iso_date, parse_date
 from vntext.normalize import fold_diacritics, has_vietnamese_diacritics, normalize_text
 from vntext.syllables import join_split_syllables
 
+MAX_TITLE_CHARS = 1_000  # the longest trích yếu we hold is under 500
+
 # Bump when reading, cleaning or chunking changes: unchanged files are then processed again.
-INGEST_VERSION = "6"
+INGEST_VERSION = "7"
 
 
 def file_hash(data: bytes) -> str:
@@ -104,7 +106,7 @@ def build_document(
     return Document(
         id=document_id,
         path=stored_path(path),
-        title=normalize_text(title),
+        title=_bounded(normalize_text(title)),
         text=text,
         file_hash=file_hash(data),
         passages=passages,
@@ -125,6 +127,11 @@ def guess_language(text: str) -> str:
         return "und"
     marked = sum(1 for w in words if has_vietnamese_diacritics(w))
     return "vi" if marked / len(words) >= 0.2 else "und"
+
+
+def _bounded(title: str, limit: int = MAX_TITLE_CHARS) -> str:
+    """A title cut at `limit` characters: 14 "words" of a text without spaces can be a megabyte."""
+    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
 
 
 def _first_words(text: str, limit: int = 14) -> str:

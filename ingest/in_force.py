@@ -25,13 +25,15 @@ _PART = re.compile(
     r"(?:(?:điểm\s+\w+\s+)?khoản\s+\d+\s+)?(?:Điều|Chương|Mục)\s+[\dIVXLC]+[a-z]?(?:\s*(?:,|và)\s*(?:Điều\s+)?\d+)*"
 )
 _IN_FORCE = re.compile(r"(?:có|hết)\s+hiệu\s+lực(?:\s+(?:thi\s+hành|thực\s+hiện|áp\s+dụng|pháp\s+luật))?", re.IGNORECASE)
+# "kể" as OCR reads it too ("kê từ", "kế từ"): a lost mark must not lose the date that follows.
+_KE = r"(?:k[eêéèẻẽẹếềểễệ]\s+)?"
 _DATE = r"\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}"
 _AFTER_DAYS = re.compile(
-    r"^\s*,?\s*(?:kể\s+)?(?:sau|từ\s+sau)\s+(\d{1,3})\s+ngày,?\s*(?:kể\s+)?từ\s+ngày\s+(?:được\s+)?(?:ký|ban\s+hành|thông\s+qua|công\s+bố)"
+    rf"^\s*,?\s*{_KE}(?:sau|từ\s+sau)\s+(\d{{1,3}})\s+ngày,?\s*{_KE}từ\s+ngày\s+(?:được\s+)?(?:ký|ban\s+hành|thông\s+qua|công\s+bố)"
 )
 # "kể từ ngày ký", "từ ngày được thông qua" (a resolution in force when adopted: the date it bears).
-_FROM_SIGNING = re.compile(r"^\s*,?\s*(?:kể\s+)?từ\s+(?:ngày|thời\s+điểm)\s+(?:được\s+)?(?:ký|ban\s+hành|thông\s+qua|công\s+bố)")
-_FROM_DATE = re.compile(rf"^\s*,?\s*(?:kể\s+)?(?:từ|từ\s+sau)?\s*(?:ngày\s+)?({_DATE})")
+_FROM_SIGNING = re.compile(rf"^\s*,?\s*{_KE}từ\s+(?:ngày|thời\s+điểm)\s+(?:được\s+)?(?:ký|ban\s+hành|thông\s+qua|công\s+bố)")
+_FROM_DATE = re.compile(rf"^\s*,?\s*{_KE}(?:từ|từ\s+sau)?\s*(?:ngày\s+)?({_DATE})")
 _UNTIL = re.compile(rf"^[^.;]{{0,60}}?đến\s+(?:hết\s+)?ngày\s+({_DATE})")
 WINDOW = 160
 
@@ -107,7 +109,7 @@ def _when(after: str, start: int, signed: str | None, *, kind: str = "from", par
         return ForceStatement(kind, signed, start, start + signing.end(), part, "signing")
     if explicit := _FROM_DATE.match(after):
         return ForceStatement(kind, parse_date(explicit.group(1)), start, start + explicit.end(), part)
-    if re.match(r"^\s*,?\s*(?:kể\s+)?từ\s+ngày\s*(?:[.…_]*\s*)tháng", after):
+    if re.match(rf"^\s*,?\s*{_KE}từ\s+ngày\s*(?:[.…_]*\s*)tháng", after):
         return ForceStatement(kind, None, start, start + 30, part)  # the date was left blank
     return None
 

@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from core.errors import IngestError
 from ingest.decoding import check_not_legacy_vietnamese
 from ingest.ocr import MAX_PIXELS, MIN_SIDE, OcrNeeded, OcrPage, PageRequest
+from ingest.ocr_repair import repair_ocr_text
 from ingest.raw import RawText
+from ingest.stamps import page_with_stamps
 
 _ENCRYPTED = "PDF is encrypted (password-protected): remove the password and ingest it again"
 
@@ -109,7 +111,7 @@ def _with_ocr(
             )
             pages.append("")
         else:
-            pages.append(result.text)
+            pages.append(repair_ocr_text(result.text))
     record = None
     if used:
         record = {
@@ -134,7 +136,12 @@ def _page_text(page) -> str | None:
         text = page.extract_text() or ""
     except (ValueError, KeyError, TypeError, AttributeError, IndexError, ZeroDivisionError):
         text = ""
-    return text if len(text.strip()) >= 3 else None
+    if len(text.strip()) < 3:
+        return None
+    try:
+        return page_with_stamps(page, text)  # numbers and dates an e-office system drew into the blanks
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError, ZeroDivisionError, RecursionError):
+        return text
 
 
 def _decrypts(reader) -> bool:

@@ -175,10 +175,20 @@ def test_header_of_every_layout(dev_text, name, number, kind, issuer, date, subj
 
 
 def test_blank_number_and_date_stay_blank_with_what_they_say(dev_text):
-    header = parse_header(dev_text("qd-2025-ubnd-ha-noi-bai-bo-qd-28-2019.pdf"))
+    header = parse_header(
+        "ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HÀ NỘI\nSố:        /2025/QĐ-UBND Hà Nội, ngày        tháng      năm 2025\n"
+        "QUYẾT ĐỊNH\nVề việc bãi bỏ Quyết định số 28/2019/QĐ-UBND ngày 23/12/2019\n\n"
+        "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19/6/2015;\n"
+    )
     assert header.number is None and header.blank_number == "/2025/QĐ-UBND" and header.date is None and header.year == 2025
     letter = parse_header(dev_text("cv-ubnd-kt-2025-lao-cai.docx"))
     assert letter.type_name == "Công văn" and letter.blank_number == "/UBND-KT" and letter.subject.text.startswith("V/v tham mưu")
+
+
+def test_blanks_filled_by_the_e_office_system_read_as_printed(dev_text):
+    """The signed PDF keeps the blanks in its text layer; the number and date are drawn by signature widgets."""
+    header = parse_header(dev_text("qd-2025-ubnd-ha-noi-bai-bo-qd-28-2019.pdf"))
+    assert header.number.text == "05/2025/QĐ-UBND" and header.blank_number is None
 
 
 @pytest.mark.parametrize(

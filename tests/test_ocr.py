@@ -141,3 +141,19 @@ def test_deskew_finds_the_scan_angle():
 
 def test_fraction_slash_becomes_a_slash():
     assert clean_ocr_text("25⁄2010/TTLT") == "25/2010/TTLT"
+
+
+def test_scan_keeps_the_dates_and_numbers_of_its_legal_bases(tmp_path):
+    """OCR reads 'tháng 11' as 'tháng I1' / 'tháng 1Ì' and UBTVQH15 as 'UBTVOHI5' on this scan (tesseract 5.3):
+    the repaired text still dates every basis and numbers the resolution (bench/ocr_facts.py measures it)."""
+    require_ocr_tools()
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(TEST_DATA / "legal" / "dev" / "scans" / "qd-28-2021-qd-ttg-page1-scan.pdf", folder / "qd-28.pdf")
+    report, documents = ingest(folder, tmp_path / "data")
+    assert report.count("added") == 1, [(o.path, o.reason) for o in report.failed]
+    text = " ".join(documents["qd-28.pdf"].text.split())
+    assert documents["qd-28.pdf"].number == "28/2021/QĐ-TTg"
+    assert "Luật Việc làm ngày 16 tháng 11 năm 2013" in text
+    assert "phương ngày 22 tháng 11 năm 2019" in text  # the amending law of Luật Tổ chức chính quyền địa phương
+    assert "03/2021/UBTVQH15" in text

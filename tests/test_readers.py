@@ -9,6 +9,7 @@ from pypdf import PdfWriter
 from core.errors import IngestError, UnsupportedFormatError
 from ingest.build import build_document
 from ingest.readers import read_docx, read_html, read_pdf, reader_for
+from tests.conftest import TEST_DATA
 
 ARTICLE_HTML = """<!doctype html><html><head><meta charset="utf-8"><title>Cổng thông tin</title>
 <meta property="og:site_name" content="Cổng giao tiếp điện tử Hà Nội">
@@ -105,3 +106,56 @@ def test_corrupt_docx_is_refused():
 def test_unknown_extension_names_the_supported_formats():
     with pytest.raises(UnsupportedFormatError, match=r"unsupported format \.xlsx.*\.docx"):
         reader_for(".xlsx")
+
+
+def make_stamped_pdf() -> bytes:
+    """A page printed with blanks ("So:" then "/QD-UBND", "ngay" then "thang"), filled the e-office way:
+    the number drawn by a signature widget's appearance stream, the day held as a text field's value,
+    and a signer's stamp with no blank to go into."""
+    content = (
+        "BT /F1 12 Tf 72 720 Td (So:) Tj ET BT /F1 12 Tf 150 720 Td (/QD-UBND) Tj ET "
+        "BT /F1 12 Tf 300 720 Td (Ha Noi, ngay) Tj ET BT /F1 12 Tf 420 720 Td (thang 6 nam 2025) Tj ET "
+        "BT /F1 12 Tf 72 400 Td (Noi nhan:) Tj ET"
+    )
+    number = "BT /F1 12 Tf 2 5 Td (2858) Tj ET"
+    stamp = "BT /F1 8 Tf 2 5 Td (Ky boi: Van phong 09.06.2025) Tj ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        " /Resources << /Font << /F1 5 0 R >> >> /Annots [6 0 R 8 0 R 9 0 R] >>",
+        f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        "<< /Type /Annot /Subtype /Widget /FT /Sig /Rect [100 715 148 735] /AP << /N 7 0 R >> >>",
+        f"<< /Type /XObject /Subtype /Form /BBox [0 0 48 20] /Resources << /Font << /F1 5 0 R >> >>"
+        f" /Length {len(number)} >>\nstream\n{number}\nendstream",
+        "<< /Type /Annot /Subtype /Widget /FT /Tx /T (day) /V (10) /Rect [395 714 418 730] >>",
+        "<< /Type /Annot /Subtype /Widget /FT /Sig /Rect [300 300 500 340] /AP << /N 10 0 R >> >>",
+        f"<< /Type /XObject /Subtype /Form /BBox [0 0 200 40] /Resources << /Font << /F1 5 0 R >> >>"
+        f" /Length {len(stamp)} >>\nstream\n{stamp}\nendstream",
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for index, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{index} 0 obj\n{body}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out
+
+
+def test_pdf_values_stamped_by_annotations_go_into_their_blanks():
+    text = read_pdf(make_stamped_pdf()).text
+    assert "So: 2858/QD-UBND" in text
+    assert "ngay 10 thang 6 nam 2025" in text
+    assert "Ky boi" not in text  # a signature stamp sits on no blank: not read into the text
+
+
+def test_signed_e_office_decision_reads_as_printed():
+    """Hà Nội's e-office system draws the number, day and month into the blanks of the signed PDF."""
+    path = TEST_DATA / "legal" / "dev" / "docs" / "qd-04-2025-qd-ubnd-ha-noi-bai-bo-qd-21-2012.pdf"
+    text = read_pdf(path.read_bytes()).text
+    assert "Số: 04/2025/QĐ-UBND" in text
+    assert "Hà Nội, ngày 20 tháng 01 năm 2025" in text
+    assert "có hiệu lực thi hành từ ngày 30 tháng 01 năm 2025" in text
