@@ -52,6 +52,16 @@ def _ann_kind(raw: str) -> str:
     return raw
 
 
+def _base_uri(raw: str) -> str:
+    """An absolute http(s) address with nothing an IRI may not hold: every minted URI starts with it."""
+    scheme, _, rest = raw.partition("://")
+    if scheme.lower() not in ("http", "https") or not rest or rest.startswith("/"):
+        raise ValueError("must be an absolute http:// or https:// address, e.g. https://reform.example.vn")
+    if any(ch.isspace() or ch in '<>"{}|\\^`' or ord(ch) < 32 for ch in raw):
+        raise ValueError('must not contain spaces, control characters or any of <>"{}|\\^`')
+    return raw
+
+
 def setting(default: Any, help: str, parse: Callable[[str], Any] = str) -> Any:
     """A field of `Settings` with what the CLI's help and the environment reader need to know."""
     return field(default=default, metadata={"help": help, "parse": parse})
@@ -65,20 +75,22 @@ class Settings:
     model: str = setting(
         "", "Sentence-transformers model directory; default DATA/models/multilingual-e5-small ('reform model install')."
     )
-    base_uri: str = setting("http://127.0.0.1:8000", "Base of every URI the knowledge graph mints (/id/document/…).")
+    base_uri: str = setting("http://127.0.0.1:8000", "Base of every URI the knowledge graph mints (/id/document/…).", _base_uri)
     ann_threshold: int = setting(
         50_000, "Passages above which the vector index is approximate (FAISS IVF-Flat) instead of exact.", _positive_int
     )
     ann_compress_threshold: int = setting(
-        400_000,
+        2_000_000,
         "Passages from which the approximate vector index keeps compressed vectors (REFORM_ANN_COMPRESSED_KIND) "
-        "instead of IVF-Flat's whole ones.",
+        "instead of IVF-Flat's whole ones (measured at 1M: IVF-Flat 2.2 GB resident, IVF-PQ far lower recall).",
         _positive_int,
     )
     ann_compressed_kind: str = setting(
         "ivfpq", "Index kind past REFORM_ANN_COMPRESS_THRESHOLD: ivfpq (IVF-PQ, re-ranked) or hnsw.", _ann_kind
     )
-    ann_nprobe: int = setting(32, "IVF lists searched per query (recall against speed; see README benchmarks).", _positive_int)
+    ann_nprobe: int = setting(
+        256, "IVF lists searched per query (recall against speed; measured at 1M in README benchmarks).", _positive_int
+    )
     sparql_timeout: float = setting(
         10.0, "Seconds a SPARQL query may run before it is stopped (the worker is killed).", _positive_float
     )

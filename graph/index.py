@@ -28,6 +28,23 @@ _SCHEMA = (
 )
 
 
+# Far above any real document (the largest code we hold renders 8,120) and far below what makes
+# Oxigraph's one write transaction take minutes and gigabytes (930,000 from 8,000 generated citations).
+MAX_DOCUMENT_STATEMENTS = 150_000
+
+
+class DocumentGraphTooLarge(ValueError):
+    """A document whose graph would be too large to be a real one: left out of the graph, still searchable."""
+
+
+def _check_size(statements: int) -> None:
+    if statements > MAX_DOCUMENT_STATEMENTS:
+        raise DocumentGraphTooLarge(
+            f"its graph would hold {statements:,} statements, over the {MAX_DOCUMENT_STATEMENTS:,} one document may add "
+            "(a generated or damaged text?); it is left out of the graph and stays searchable"
+        )
+
+
 class GraphIndex:
     """Keeps the graph in step with the document store (a DerivedIndex)."""
 
@@ -86,8 +103,9 @@ class GraphIndex:
                     digest = _identity_digest(extraction, nodes)
                     if known.pop(document_id, None) == digest:
                         continue
-                    triples = GraphBuilder(self.graph.minter, extraction, nodes).build()
-                    self.graph.replace_graph(document_id, sorted(set(triples), key=lambda t: tuple(x.n3() for x in t)))
+                    triples = set(GraphBuilder(self.graph.minter, extraction, nodes).build())
+                    _check_size(len(triples))
+                    self.graph.replace_graph(document_id, sorted(triples, key=lambda t: tuple(x.n3() for x in t)))
                     self.store.db.execute("INSERT OR REPLACE INTO graph_documents VALUES (?, ?)", (document_id, digest))
                     changed += 1
                 if document_id in failures.new:  # no half-rendered or stale graph for it

@@ -19,6 +19,11 @@ from vntext.numbers import find_document_numbers, find_number_references
 
 MAX_QUERY = 500  # a trích yếu can be long: "Quyết định về việc bãi bỏ Quyết định số 28/2019/QĐ-UBND …"
 
+# A document cited by thousands of passages (a generated text cited one 20,000 times): the first
+# hundred are shown, with the count; all of them would be megabytes of passage text in one answer.
+MAX_MENTIONS = 100
+MAX_MENTION_CHARS = 5_000  # a real passage (at most 200 words) is a fifth of this
+
 
 def candidates(graph: GraphStore, text: str) -> list[str]:
     """URIs of documents a typed number — or, failing one, a name — can mean, best first."""
@@ -115,7 +120,7 @@ def describe(graph: GraphStore, store: DocumentStore, uri: str, *, as_of: str | 
         "status": status({"effective_date": effective, "date": date, "end_date_stated": until}, ending_list, as_of_date(as_of)),
         "label": one(own, "skos:prefLabel"),
         "document_id": document_id,
-        "mentions": _mentions(graph, store, uri),
+        **_mentions(graph, store, uri),
         "related": related(graph, uri, found, own),
         "candidates": [],
     }
@@ -131,13 +136,15 @@ def _name(names: dict[str, dict[str, list]], own: dict[str, list], key: str) -> 
     return None
 
 
-def _mentions(graph: GraphStore, store: DocumentStore, uri: str) -> list[dict[str, Any]]:
-    """Every passage that mentions the document (its Web Annotations), in passage order."""
+def _mentions(graph: GraphStore, store: DocumentStore, uri: str) -> dict[str, Any]:
+    """The passages that mention the document (its Web Annotations), in passage order: the first
+    MAX_MENTIONS as "mentions", and how many there are as "mentions_total"."""
     annotations = [a for a, _ in graph.incoming(uri, ("oa:hasBody",))]
     targets = graph.properties(annotations, ("oa:hasTarget",))
     target_uris = [str(t) for facts in targets.values() for t in facts.get(iri("oa:hasTarget"), [])]
     sources = graph.properties(target_uris, ("oa:hasSource",))
     passage_ids = sorted({local_name(str(p)) for facts in sources.values() for p in facts.get(iri("oa:hasSource"), [])})
+    total, passage_ids = len(passage_ids), passage_ids[:MAX_MENTIONS]
     passages = [p for p in (store.find_passage(pid) for pid in passage_ids) if p is not None]  # gone: re-ingested since
     documents = [str(graph.minter.source(p.document_id)) for p in passages]
     titles = graph.properties(documents, ("dcterms:title",))
@@ -149,10 +156,11 @@ def _mentions(graph: GraphStore, store: DocumentStore, uri: str) -> list[dict[st
                 "document_id": passage.document_id,
                 "document_title": str(title[0]) if title else None,
                 "passage_id": passage.id,
-                "text": passage.text,
+                # a passage of one 300,000-character "word" (no spaces to split at) is cut, not sent whole
+                "text": passage.text if len(passage.text) <= MAX_MENTION_CHARS else passage.text[:MAX_MENTION_CHARS] + "…",
             }
         )
-    return mentions
+    return {"mentions": mentions, "mentions_total": total}
 
 
 def _brief(graph: GraphStore, uri: str) -> dict[str, Any]:

@@ -36,7 +36,11 @@ def load_manifest(directory: Path) -> Manifest:
     """`directory/manifest.json`, checked; an absent manifest is empty, an unreadable one is one problem."""
     path = directory / MANIFEST_NAME
     manifest = Manifest(path)
-    if not path.is_file():
+    try:
+        present = path.is_file()
+    except OSError:  # a folder we may list but not enter, a path past PATH_MAX: its files fail with the reason
+        present = False
+    if not present:
         return manifest
     try:
         if path.stat().st_size > MAX_MANIFEST_BYTES:
@@ -54,7 +58,10 @@ def load_manifest(directory: Path) -> Manifest:
         checked = _entry(entry, f"documents[{position}]", manifest.problems)
         if checked is not None:
             file_name, values = checked
-            manifest.entries[(directory / file_name).resolve()] = values
+            try:
+                manifest.entries[(directory / file_name).resolve()] = values
+            except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop
+                manifest.problems.append(f"documents[{position}] ({file_name}): cannot be resolved ({exc})")
     return manifest
 
 

@@ -21,6 +21,8 @@ from core.errors import NotFoundError, StoreError
 from ingest.document import Document, Passage
 
 SCHEMA_VERSION = 1
+# What is built from the store beside it: present without a store, they mean the store was lost.
+DERIVED_NAMES = ("graph", "graph-snapshots", "lexical", "vectors.npz")
 _SCHEMA = [
     """CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS documents (
@@ -89,6 +91,7 @@ class DocumentStore:
         except OSError as exc:
             raise StoreError(f"cannot create the data directory {folder}: {exc.strerror or exc}") from None
         self.read_only = not os.access(folder, os.W_OK) or (self.path.exists() and not os.access(self.path, os.W_OK))
+        self._refuse_lost_store()
         try:
             self._db = self._connect()
             version = self.get_meta("schema_version")
@@ -106,6 +109,24 @@ class DocumentStore:
                 f"{self.path} has schema version {version}, this reform-kg needs {SCHEMA_VERSION}: delete the data directory and ingest again"
             )
         return self
+
+    def _refuse_lost_store(self) -> None:
+        """A missing or empty database beside indexes built from one is damage, not a fresh start.
+
+        Creating an empty store there would show an empty library as if it were the truth, and the
+        next catch-up would empty the indexes too: nothing is created or written, the user decides.
+        """
+        if self.path.is_file() and self.path.stat().st_size > 0:
+            return
+        derived = sorted(name for name in DERIVED_NAMES if self.path.with_name(name).exists())
+        if not derived:
+            return
+        state = "is empty (0 bytes)" if self.path.is_file() else "is missing"
+        raise StoreError(
+            f"the document store {self.path} {state}, but {self.path.parent} holds indexes built from one "
+            f"({', '.join(derived)}): restore reform.sqlite3 from a backup, or move the data directory aside "
+            "and ingest the documents again"
+        )
 
     def _connect(self) -> sqlite3.Connection:
         if self.read_only:

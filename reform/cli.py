@@ -28,7 +28,6 @@ from library.reindex import rebuild_all
 from reform.terminal import echo_document, highlighted, printable
 from search.embedder import model_installed
 from search.evaluate import evaluate, format_table, load_questions
-from search.model.adapt import adapt_installed
 from search.model.install import INSTALL_MANIFEST, install_model
 from search.service import SearchFilters
 from web.server import default_workers
@@ -314,7 +313,8 @@ def lookup(settings: Settings, number: str, as_of: str | None, as_json: bool) ->
     click.echo(f"status ({state['as_of']}): {state['label']}")
     for reason in state["reasons"]:
         click.echo(f"  {reason['text']}")
-    click.echo(f"mentions ({len(main_result['mentions'])}):")
+    shown, total = len(main_result["mentions"]), main_result.get("mentions_total", 0)
+    click.echo(f"mentions ({shown} of {total:,}):" if total > shown else f"mentions ({shown}):")
     for mention in main_result["mentions"]:
         click.echo(printable(f"  {mention['passage_id']}: {mention['text'][:160]}…"))
     click.echo("related:")
@@ -436,20 +436,6 @@ def model_info(settings: Settings) -> None:
     click.echo(f"model: {settings.model_dir}")
     if manifest.is_file():
         _print_json(json.loads(manifest.read_text(encoding="utf-8")))
-
-
-@model.command("adapt")
-@click.option("--epochs", default=1, show_default=True, type=click.IntRange(1, 10), help="Passes over the training pairs.")
-@click.pass_obj
-def model_adapt(settings: Settings, epochs: int) -> None:
-    """Fine-tune the installed model on the library: article titles with their text, defined terms with
-    their definitions (CPU, ~30 min for ten laws). The adapted model is a new version: run 'reform reindex'."""
-    with _open_store(settings) as store:
-        adaptation = adapt_installed(settings.model_dir, store, epochs=epochs, log=lambda line: click.echo(line, err=True))
-    click.echo(
-        f"adapted {settings.model_dir}: {adaptation.pairs} pairs, {adaptation.steps} steps in {adaptation.seconds:.0f} s, "
-        f"loss {adaptation.first_loss:.3f} -> {adaptation.last_loss:.3f}; run 'reform reindex' to embed the library with it"
-    )
 
 
 def main() -> None:

@@ -67,7 +67,7 @@ class VectorIndex:
         path: Path,
         *,
         ann_threshold: int = 50_000,
-        nprobe: int = 32,
+        nprobe: int = 256,
         policy: ann.AnnPolicy | None = None,
         progress: bool | None = False,
         titles: bool = True,

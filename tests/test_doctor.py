@@ -93,6 +93,25 @@ def test_a_damaged_database_is_explained_and_never_overwritten(data):
     assert code == 1 and "PROBLEM  document store" in out
 
 
+@pytest.mark.parametrize("loss", ["emptied", "deleted"])
+def test_a_lost_database_beside_its_indexes_is_reported_not_taken_for_an_empty_library(data, loss):
+    database = data / "reform.sqlite3"
+    for extra in ("reform.sqlite3-wal", "reform.sqlite3-shm"):
+        (data / extra).unlink(missing_ok=True)
+    if loss == "emptied":
+        database.write_bytes(b"")
+    else:
+        database.unlink()
+    published = sorted(p.name for p in (data / "graph-snapshots").iterdir())
+    for command in (["documents"], ["search", "x", "--mode", "lexical"], ["lookup", "280/QĐ-UBND"], ["ingest", str(CORPUS)]):
+        code, _, err = reform(*command, data=data)
+        assert code == 2 and "reform.sqlite3" in err and "restore" in err and "Traceback" not in err, (command, err)
+    assert (database.read_bytes() == b"") if loss == "emptied" else not database.exists()  # nothing created or written
+    assert sorted(p.name for p in (data / "graph-snapshots").iterdir()) == published  # the indexes are not emptied
+    code, out, _ = reform("doctor", data=data)
+    assert code == 1 and "PROBLEM  document store" in out and ("missing" in out or "empty" in out)
+
+
 def test_data_that_is_a_file_and_a_lock_that_is_a_folder(tmp_path, data):
     a_file = tmp_path / "not-a-folder"
     a_file.write_text("x")
@@ -139,3 +158,11 @@ def test_bad_settings_and_arguments_are_one_line(data, monkeypatch, tmp_path):
     binary.write_bytes(b"\x00\xff" * 50)
     code, _, err = reform("eval", str(binary), data=data)
     assert code == 2 and "not UTF-8" in err
+
+
+@pytest.mark.parametrize("value", ["javascript:alert(1)//\n<x>", "http://reform example.vn", "ftp://reform.example.vn"])
+def test_a_base_uri_that_cannot_start_an_iri_is_refused_in_one_line(data, monkeypatch, value):
+    monkeypatch.setenv("REFORM_BASE_URI", value)
+    for command in (["lookup", "280/QĐ-UBND"], ["documents"]):
+        code, _, err = reform(*command, data=data)
+        assert code == 2 and "REFORM_BASE_URI=" in err and "is not valid" in err and "unexpected" not in err

@@ -238,3 +238,28 @@ def test_entities_and_export_cli(tmp_path):
 
     turtle = Graph().parse(data=run_reform("export", "--format", "ttl", data=data).stdout, format="turtle")
     assert len(turtle) > 1000
+
+
+def test_a_document_whose_graph_is_too_large_is_left_out_of_the_graph_with_the_reason(tmp_path, monkeypatch):
+    import graph.index
+
+    monkeypatch.setattr(graph.index, "MAX_DOCUMENT_STATEMENTS", 40)  # every corpus document has more
+    settings = make_settings(tmp_path / "data")
+    with DocumentStore(settings.database_path) as store, GraphStore(settings.graph_path, UriMinter()) as live:
+        report = ingest_paths([CORPUS], store=store, settings=settings, indexes=[GraphIndex(store, live)], progress=False)
+        lines = [line for error in report.index_errors for line in error.lines()]
+        assert report.count("added") == len(store.document_ids()) and lines
+        assert all("statements, over the 40 one document may add" in line for line in lines)
+        assert not any(live.has_graph(document_id) for document_id in store.document_ids())
+
+
+def test_lookup_lists_at_most_max_mentions_and_says_how_many_there_are(graph_env, monkeypatch):
+    from graph import lookup
+
+    _, store, graph, _, _ = graph_env
+    full = lookup.lookup_number(graph, store, "280/QĐ-UBND")
+    assert full is not None and full["mentions_total"] == len(full["mentions"]) >= 2
+    monkeypatch.setattr(lookup, "MAX_MENTIONS", 1)  # a document cited 20,000 times printed megabytes
+    capped = lookup.lookup_number(graph, store, "280/QĐ-UBND")
+    assert capped is not None and capped["mentions"] == full["mentions"][:1]
+    assert capped["mentions_total"] == full["mentions_total"]

@@ -103,3 +103,37 @@ def test_load_manifest_keeps_valid_entries_by_resolved_path(tmp_path):
     )
     manifest = load_manifest(tmp_path)
     assert manifest.entries == {(tmp_path / "a.txt").resolve(): {"date": "2024-01-31"}} and manifest.problems == []
+
+
+def test_a_path_past_path_max_or_a_folder_that_cannot_be_entered_fails_alone(tmp_path, store, settings, monkeypatch):
+    folder = tmp_path / "inbox"
+    shutil.copytree(CORPUS, folder)
+    handle = os.open(folder, os.O_RDONLY)
+    for _ in range(420):  # 4,620 bytes of folders: made by descriptor, past PATH_MAX (4,096)
+        os.mkdir(b"d" * 10, dir_fd=handle)
+        inner = os.open(b"d" * 10, os.O_RDONLY, dir_fd=handle)
+        os.close(handle)
+        handle = inner
+    deep = os.open(b"deep.txt", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=handle)
+    os.write(deep, SEED_FILES[0].read_bytes())
+    os.close(deep)
+    os.close(handle)
+    report = ingest_paths([folder], store=store, settings=settings, progress=False)
+    assert report.count("added") == len(SEED_FILES)
+    [too_long] = report.failed
+    assert "dddddddddd" in too_long.path and "too long" in (too_long.reason or "").lower()
+
+    def cannot_enter(self):  # what stat() says in a folder with mode 600 (tests run as root, where it would not)
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(type(folder), "is_file", cannot_enter)
+    assert load_manifest(folder).problems == [] and load_manifest(folder).entries == {}
+
+
+def test_a_title_taken_from_a_text_without_spaces_is_bounded(tmp_path):
+    from ingest.build import MAX_TITLE_CHARS, build_document
+
+    path = tmp_path / "emoji-storm.txt"
+    path.write_bytes(("🏛️👩‍⚖️🇻🇳" * 30_000 + "\n\nBài viết về cải cách hành chính ở Hà Nội. " * 20).encode())
+    document = build_document(path, path.read_bytes(), document_id="e", manifest={}, max_words=200, min_words=40)
+    assert len(document.title) <= MAX_TITLE_CHARS and document.title.endswith("…")

@@ -310,6 +310,19 @@ def test_sparql_timeout_really_stops_a_long_query(client):
     assert after.status_code == 200  # the killed worker was replaced
 
 
+def test_closing_the_sparql_runner_reaps_its_workers(client):
+    # `reform sparql` exits right after close(): a killed worker not waited for outlived it
+    from graph.sparql import CheckedQuery
+    from web.sparql_runner import SparqlRunner
+
+    published = client.application.extensions["reform"].published
+    runner = SparqlRunner(lambda: published.path, timeout=10, max_rows=10, workers=2)
+    processes = [process for process, _ in runner._free]
+    assert runner.run(CheckedQuery("ASK { ?s ?p ?o }"), "json", "turtle").rows == 1
+    runner.close()
+    assert all(process.exitcode is not None for process in processes)
+
+
 def test_sparql_queries_beyond_the_workers_are_refused_at_once(client):
     # slow queries must not queue and hold the server's request threads, which searches need
     import threading

@@ -8,7 +8,10 @@ can end after "QĐ." or "89,58%."; those spans are protected, so no sentence is 
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from vntext.numbers import PARTY_NUMBER, STATE_NUMBER
 
@@ -35,8 +38,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[Sp
     >>> [t[s.start:s.end] for s in sentence_spans(t)]
     ['Câu một.', 'Câu hai có 280/QĐ-UBND.', 'Ba.']
     """
-    from underthesea import sent_tokenize
-
+    sent_tokenize = _underthesea_sent_tokenize()
     end = len(text) if end is None else end
     spans: list[Span] = []
     cursor = start
@@ -48,6 +50,21 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[Sp
         spans.append(Span(found, found + len(sentence)))
         cursor = found + len(sentence)
     return spans or [Span(start, end)]
+
+
+@cache
+def _underthesea_sent_tokenize() -> Callable[[str], list[str]]:
+    """underthesea's sentence splitter, imported without underthesea's translator.
+
+    underthesea's package __init__ imports every optional pipeline it finds, and its translator
+    imports transformers and torch: 6.5 CPU-seconds of every `reform ingest`, as much as embedding
+    250 passages, for a feature reform never calls. Marked absent, that optional import fails the
+    way underthesea expects when transformers is not installed, and the rest loads in ~0.5 s.
+    """
+    sys.modules.setdefault("underthesea.pipeline.translate", None)  # type: ignore[arg-type]
+    from underthesea import sent_tokenize
+
+    return sent_tokenize
 
 
 def _fallback_sentence_spans(text: str, start: int, end: int) -> list[Span]:

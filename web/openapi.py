@@ -60,6 +60,7 @@ _LOOKUP = {
         "label": {"type": "string"},
         "document_id": {**_TEXT, "description": "the ingested text of the document, when the store has it"},
         "mentions": {"type": "array", "items": {"type": "object"}},
+        "mentions_total": {"type": "integer", "description": "passages that mention it (at most 100 are listed)"},
         "related": {
             "type": "array",
             "items": {

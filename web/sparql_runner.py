@@ -13,6 +13,7 @@ Results are capped at `max_rows`; a capped result says so (`truncated`), never s
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import logging
 import multiprocessing
@@ -20,6 +21,7 @@ import os
 import resource
 import threading
 from collections.abc import Callable
+from multiprocessing import resource_tracker
 from pathlib import Path
 
 import pyoxigraph
@@ -28,6 +30,8 @@ from core.errors import QueryError
 from graph.sparql import Answer, CheckedQuery, answer
 
 _CLONE_NEWUSER, _CLONE_NEWNET = 0x10000000, 0x40000000  # linux/sched.h
+_OPEN: set[int] = set()  # runners not yet closed in this process (the resource tracker serves them all)
+_OPEN_LOCK = threading.Lock()
 
 
 class QueryUnavailable(QueryError):
@@ -62,6 +66,8 @@ class SparqlRunner:
         self.max_memory_mb = max_memory_mb
         self._context = multiprocessing.get_context("spawn")
         self.workers = workers
+        with _OPEN_LOCK:
+            _OPEN.add(id(self))
         self._free = [self._start() for _ in range(workers)]
         self._lock = threading.Lock()
 
@@ -77,7 +83,13 @@ class SparqlRunner:
             for process, connection in self._free:
                 connection.close()
                 process.kill()
+            for process, _ in self._free:  # reaped here: a one-shot `reform sparql` leaves no process behind
+                process.join(5)
             self._free = []
+        with _OPEN_LOCK:
+            _OPEN.discard(id(self))
+            if not _OPEN:
+                _stop_resource_tracker()
 
     def run(self, query: CheckedQuery, result_format: str, graph_format: str) -> Answer:
         with self._lock:
@@ -111,6 +123,20 @@ class SparqlRunner:
         process.join(1)
         connection.close()
         return self._start()
+
+
+def _stop_resource_tracker() -> None:
+    """Stop multiprocessing's resource tracker once no runner is open.
+
+    The spawn start method runs that tracker process beside the workers, and it ends only after it
+    notices its parent is gone: a one-shot `reform sparql` left it behind for a moment (a zombie
+    where init reaps slowly). Stopped and reaped here; multiprocessing starts it again when needed.
+    """
+    tracker = getattr(resource_tracker, "_resource_tracker", None)
+    stop = getattr(tracker, "_stop", None)  # not public API: where it is missing, the tracker ends on its own
+    if stop is not None:
+        with contextlib.suppress(ChildProcessError):  # a forked server worker: the tracker is its parent's
+            stop()
 
 
 def _worker(connection, max_memory_mb: int) -> None:

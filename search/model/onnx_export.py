@@ -32,7 +32,7 @@ HEADS, HIDDEN = 12, 384  # multilingual-e5-small
 
 def export_encoder(model_dir: Path, sentences: list[str]) -> float:
     """Write model_dir/onnx/encoder.onnx; returns the min cosine to sentence-transformers (queries and passages)."""
-    import torch  # only `reform model install` and `reform model adapt` export: torch stays out of every other process
+    import torch  # only `reform model install` exports: torch stays out of every other process
 
     embedder = Embedder(model_dir, use_onnx=False)
     bert = embedder.model[0].auto_model

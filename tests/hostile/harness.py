@@ -564,8 +564,12 @@ def make_snapshot(repo: Path, dest: Path, mode: str) -> Path:
         with tarfile.open(fileobj=io.BytesIO(blob)) as tar:
             tar.extractall(dest, filter="data")
     else:
-        ignore = shutil.ignore_patterns(
-            ".venv", ".git", "data", "test-artifacts", "__pycache__", "*.egg-info", ".pytest_cache", ".ruff_cache"
-        )
+        anywhere = shutil.ignore_patterns("__pycache__", "*.egg-info", ".pytest_cache", ".ruff_cache")
+        top_level = {".venv", ".git", "data", "test-artifacts"}  # not graph/data: package resources live there
+
+        def ignore(folder: str, names: list[str]) -> set[str]:
+            skipped = set(anywhere(folder, names))
+            return skipped | (top_level & set(names)) if Path(folder) == repo else skipped
+
         shutil.copytree(repo, dest, symlinks=True, ignore=ignore)
     return dest
