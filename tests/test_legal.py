@@ -496,9 +496,14 @@ def small_library(tmp_path_factory):
     """Three documents: a law, a decree that guides it and repeals one of its clauses, a later law replacing it."""
 
     folder = tmp_path_factory.mktemp("small-library")
+    (folder / "docs").mkdir()
     for name, text in (("luat-a.txt", LAW_A), ("nghi-dinh.txt", DECREE), ("luat-b.txt", LAW_B)):
-        (folder / "docs").mkdir(exist_ok=True)
         (folder / "docs" / name).write_text(text, encoding="utf-8")
+    yield from graph_library(folder)
+
+
+def graph_library(folder: Path):
+    """The documents of folder/docs ingested with the graph index: (store, graph) while the fixture lives."""
     settings = make_settings(folder / "data")
     store = DocumentStore(settings.database_path).open()
     graph = GraphStore(settings.graph_path, UriMinter())
@@ -546,13 +551,7 @@ def real_library(tmp_path_factory):
     (folder / "docs").mkdir()
     for name in names:
         (folder / "docs" / name).write_bytes((DEV / "docs" / name).read_bytes())
-    settings = make_settings(folder / "data")
-    store = DocumentStore(settings.database_path).open()
-    graph = GraphStore(settings.graph_path, UriMinter())
-    ingest_paths([folder / "docs"], store=store, settings=settings, indexes=[GraphIndex(store, graph)], progress=False)
-    yield store, graph
-    graph.close()
-    store.close()
+    yield from graph_library(folder)
 
 
 def test_real_documents_looked_up_by_number(real_library):
