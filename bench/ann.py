@@ -102,7 +102,7 @@ def exact_top(queries: np.ndarray, vectors: np.ndarray, k: int = 10) -> np.ndarr
     return best_ids
 
 
-def probe(index_file: Path, kind: str, model_dir: Path) -> None:
+def probe(index_file: Path, kind: str, model_dir: Path, depths: tuple[int, ...]) -> None:
     """In a fresh process: load the model and the index as a server would, then time each query end to end."""
     import faiss
 
@@ -115,7 +115,7 @@ def probe(index_file: Path, kind: str, model_dir: Path) -> None:
     report: dict[str, Any] = {"rss_start_mb": round(started_mb), "load_s": round(load, 1), "rss_open_mb": round(rss_mb())}
     texts = questions()
     embedder.encode_queries(texts[:3])  # warm-up
-    for depth in DEPTHS[kind]:
+    for depth in depths:
         if kind == "hnsw":
             graph: Any = faiss.downcast_index(index.index)
             graph.hnsw.efSearch = depth
@@ -139,7 +139,7 @@ def probe(index_file: Path, kind: str, model_dir: Path) -> None:
     print(json.dumps(report))
 
 
-def measure(kind: str, vectors: np.ndarray, truth: np.ndarray, model_dir: Path, work: Path) -> None:
+def measure(kind: str, vectors: np.ndarray, truth: np.ndarray, model_dir: Path, work: Path, depths: tuple[int, ...]) -> None:
     import faiss
 
     faiss.omp_set_num_threads(os.cpu_count() or 1)  # an index build uses every core
@@ -151,7 +151,18 @@ def measure(kind: str, vectors: np.ndarray, truth: np.ndarray, model_dir: Path, 
     faiss.write_index(index, str(path))
     del index
     result = subprocess.run(
-        [sys.executable, __file__, "--probe", str(path), "--kind", kind, "--model", str(model_dir)],
+        [
+            sys.executable,
+            __file__,
+            "--probe",
+            str(path),
+            "--kind",
+            kind,
+            "--model",
+            str(model_dir),
+            "--depths",
+            *map(str, depths),
+        ],
         capture_output=True,
         text=True,
     )
@@ -166,7 +177,7 @@ def measure(kind: str, vectors: np.ndarray, truth: np.ndarray, model_dir: Path, 
         flush=True,
     )
     label = "efSearch" if kind == "hnsw" else "nprobe"
-    for depth in DEPTHS[kind]:
+    for depth in depths:
         row = report[str(depth)]
         recall = np.mean([len(set(f) & set(t.tolist())) / 10 for f, t in zip(row["found"], truth, strict=True)])
         print(
@@ -183,12 +194,13 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--kinds", nargs="+", default=["ivf", "ivfpq", "hnsw"], choices=ann.KINDS[1:])
     parser.add_argument("--work", type=Path, help="where the index files go (default: a temporary directory)")
+    parser.add_argument("--depths", type=int, nargs="+", help="search depths to try (default: nprobe 32-256, efSearch 96-768)")
     parser.add_argument("--probe", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--kind", help=argparse.SUPPRESS)
     parser.add_argument("--model", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.probe:
-        probe(args.probe, args.kind, args.model)
+        probe(args.probe, args.kind, args.model, tuple(args.depths))
         return
     if args.library is None:
         parser.error("--library DATA is required")
@@ -207,7 +219,7 @@ def main() -> None:
     del embedder
     with tempfile.TemporaryDirectory(dir=args.work) as tmp:
         for kind in args.kinds:
-            measure(kind, vectors, truth, model_dir, Path(tmp))
+            measure(kind, vectors, truth, model_dir, Path(tmp), tuple(args.depths or DEPTHS[kind]))
 
 
 if __name__ == "__main__":
