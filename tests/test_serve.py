@@ -65,6 +65,8 @@ def test_every_worker_follows_an_ingest_and_the_server_stops_cleanly(tmp_path, s
             raw.sendall(b"GET /?q=" + b"x" * 10_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
             head = raw.recv(4096).decode("latin-1")
         assert head.startswith("HTTP/1.1 4") and "Content-Security-Policy:" in head and "X-Frame-Options: DENY" in head
+
+        assert_slow_clients_hold_no_thread(port, lookup)
     finally:
         started = time.monotonic()
         server.send_signal(signal.SIGTERM)
@@ -72,6 +74,47 @@ def test_every_worker_follows_an_ingest_and_the_server_stops_cleanly(tmp_path, s
     assert server.returncode == 0, output
     assert time.monotonic() - started < 10, "workers should exit before gunicorn's graceful timeout"
     assert "SIGSEGV" not in output and "Traceback" not in output, output
+
+
+def assert_slow_clients_hold_no_thread(port: int, lookup: str) -> None:
+    """Requests that never finish (slowloris heads, bodies) wait in the event loop, not in the 2 × 4
+    threads; a head sent in pieces, a kept-alive connection's second request and a POST body still arrive whole."""
+    stalled = []
+    for i in range(24):
+        raw = socket.create_connection(("127.0.0.1", port), timeout=10)
+        if i % 2:
+            raw.sendall(f"GET /api/documents HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nX-Slow: ".encode())
+        else:  # a whole head, then a body that never comes
+            raw.sendall(
+                b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: 900\r\n\r\nASK"
+            )
+        stalled.append(raw)
+    try:
+        time.sleep(1.0)
+        started = time.monotonic()
+        assert get(lookup)[0] == 200
+        assert time.monotonic() - started < 3, "a lookup waited behind half-sent requests"
+
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
+            for piece in (b"GET /api/lookup?number=120/KH-UBND HTTP/1.1\r\n", b"Host: x\r\n", b"Connection: keep-alive\r\n\r\n"):
+                raw.sendall(piece)
+                time.sleep(0.2)
+            first = raw.recv(65536).decode("utf-8", "replace")
+            raw.sendall(b"GET /api/lookup?number=120/KH-UBND HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            second = b""
+            while chunk := raw.recv(65536):
+                second += chunk
+        assert first.startswith("HTTP/1.1 200") and second.decode("utf-8", "replace").startswith("HTTP/1.1 200")
+
+        body = urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"}).encode()
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/sparql", data=body, headers={"Accept": "application/sparql-results+json"}
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert json.loads(response.read())["boolean"] is True
+    finally:
+        for raw in stalled:
+            raw.close()
 
 
 def test_serve_refuses_to_start_without_a_graph_while_an_ingest_holds_the_data(tmp_path):

@@ -55,7 +55,7 @@ class ReformServer(BaseApplication):
         self.options = {
             "bind": f"{host}:{port}",
             "workers": workers,
-            "worker_class": "gthread",
+            "worker_class": "web.http_worker.RequestBufferingWorker",  # gthread, requests read by the event loop
             "threads": threads,
             "timeout": int(settings.sparql_timeout) + 30,  # a SPARQL query may take its whole timeout
             "graceful_timeout": 10,

@@ -910,6 +910,59 @@ class Attack:
             f"{n} slow half-open requests vs a search", problems, f"{r.status} in {r.seconds:.2f} s", seconds=round(r.seconds, 2)
         )
 
+    def trickle(self) -> None:
+        """A real slowloris keeps each head alive by sending a byte now and then; a slow body does the same
+        after a complete head. Searches meanwhile must answer promptly, and the trickling heads be closed."""
+        n, seconds = 48, 14.0
+        heads, bodies = [], []
+        for i in range(n):
+            try:
+                s = socket.create_connection(("127.0.0.1", self.port), timeout=5)
+                if i % 2:
+                    s.sendall(f"GET /api/documents HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n".encode())
+                    heads.append(s)
+                else:
+                    s.sendall(
+                        f"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\nContent-Type: application/sparql-query\r\n"
+                        "Content-Length: 100000\r\n\r\nASK {".encode()
+                    )
+                    bodies.append(s)
+            except OSError:
+                break
+        latencies, failures, closed = [], 0, 0
+        started = time.monotonic()
+        while time.monotonic() - started < seconds:
+            for s in heads + bodies:
+                with contextlib.suppress(OSError):
+                    s.sendall(b"X" if s in heads else b" ")
+            r = request(self.port, "GET", "/api/search?mode=lexical&q=" + q(SEARCH_QUERY), timeout=30)
+            latencies.append(r.seconds)
+            failures += r.status != 200
+            time.sleep(1.0)
+        for s in heads:
+            try:
+                s.setblocking(False)
+                closed += s.recv(1) == b""
+            except BlockingIOError:
+                pass
+            except OSError:
+                closed += 1
+        for s in heads + bodies:
+            s.close()
+        problems = []
+        worst = max(latencies, default=0.0)
+        if failures or worst > 5:
+            problems.append(
+                f"with {len(heads)} trickling heads and {len(bodies)} trickling bodies, {failures} searches failed, worst {worst:.1f} s"
+            )
+        if closed < len(heads):
+            problems.append(f"{len(heads) - closed} of {len(heads)} heads still open after {seconds:.0f} s of trickling")
+        self.record(
+            f"{n} trickling heads and bodies vs searches",
+            problems,
+            f"{len(latencies)} searches, worst {worst:.2f} s, {closed} heads closed",
+        )
+
     # M: API arguments -----------------------------------------------------------------
     def api_args(self) -> None:
         cases = {
@@ -1037,11 +1090,12 @@ def run_all(ctx: Context) -> None:
                 ("sizes", attack.sizes),
                 ("api-args", attack.api_args),
                 ("slowloris", attack.slowloris),
+                ("trickle", attack.trickle),
                 ("cross-joins", attack.cross_joins),
                 ("parallel-joins", attack.parallel_joins),
             ]
             if ctx.quick:
-                steps = [s for s in steps if s[0] not in ("slowloris", "parallel-joins", "negotiation", "methods")]
+                steps = [s for s in steps if s[0] not in ("slowloris", "trickle", "parallel-joins", "negotiation", "methods")]
             for name, step in steps:
                 print(f"   -- {name}", flush=True)
                 try:
