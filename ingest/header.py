@@ -62,8 +62,11 @@ _PREAMBLE = re.compile(
 )
 _OF_BODY = re.compile(r"^(?:CỦA|DO)\s+[A-ZĐÀ-Ỹ ,\-]+$")
 _NO_SUBJECT = re.compile(r"^(?:Căn cứ|Điều 1\b|QUYẾT|Chương|Phần|Kính gửi)")
+# The enacting body or office holder written under the title ("BỘ TRƯỞNG BỘ …", "CỤC TRƯỞNG CỤC HẢI QUAN",
+# "GIÁM ĐỐC TRUNG TÂM …"): it ends the title.
 _ENACTING = re.compile(
-    r"^(?:ỦY BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN|CHÍNH PHỦ|QUỐC HỘI|ỦY BAN THƯỜNG VỤ|BỘ TRƯỞNG|THỦ TƯỚNG|CHỦ TỊCH|BAN CHẤP HÀNH|BỘ CHÍNH TRỊ|BAN BÍ THƯ)"
+    r"^(?:ỦY BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN|CHÍNH PHỦ|QUỐC HỘI|ỦY BAN THƯỜNG VỤ|BỘ TRƯỞNG|THỦ TƯỚNG|CHỦ TỊCH|BAN CHẤP HÀNH|BỘ CHÍNH TRỊ|BAN BÍ THƯ"
+    r"|(?:TỔNG )?CỤC TRƯỞNG (?:TỔNG )?CỤC|(?:TỔNG )?GIÁM ĐỐC (?:SỞ|TRUNG TÂM|BẢO HIỂM|ĐÀI|KHO BẠC|ĐẠI HỌC)|THỐNG ĐỐC NGÂN HÀNG)"
 )
 _ADOPTION = re.compile(
     r"(?:Hiến pháp|Bộ luật|Luật|Pháp lệnh|Nghị quyết) này (?:đã )?được .{0,240}?thông qua ngày\s+(\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})",
@@ -324,8 +327,9 @@ _RUNS_ON = re.compile(
 
 def _ends_subject(taken: list[Line], line: Line, issuer_keys: set[str]) -> bool:
     """A capitalized line after a mixed-case subject (or the reverse), or the enacting body repeated."""
-    upper_so_far = all(t.upper for t in taken)
-    if line.upper != upper_so_far:
+    # A line of one or two letters ("VỀ" broken off "VIỆC …") is neither case: the lines around it decide.
+    cased = [t for t in taken if sum(c.isalpha() for c in t.text) >= 3]
+    if cased and line.upper != all(t.upper for t in cased):
         return True
     if line.upper and _folded(line.text) in issuer_keys:
         return True

@@ -18,7 +18,7 @@ from vntext.dates import parse_date
 
 _TYPES = (
     r"Hiến pháp|Bộ luật|Luật|Pháp lệnh|Lệnh|Nghị quyết(?: liên tịch)?|Nghị định|Quyết định|Thông tư(?: liên tịch)?|Chỉ thị"
-    r"|Quy chế|Quy định|Kế hoạch|Hướng dẫn|Văn bản|Kết luận|Chương trình|Đề án"
+    r"|Quy chế|Quy định|Kế hoạch|Hướng dẫn|Văn bản|Kết luận|Chương trình|Đề án|Thông báo"
 )
 _SUBJECT = re.compile(rf"(?P<type>{_TYPES})\s+này\s+(?:(?:chính thức|sẽ|được)\s+)?$")
 _PART = re.compile(

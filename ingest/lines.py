@@ -20,6 +20,9 @@ _COLUMN_STARTS = re.compile(
     r"|(?<=[A-ZĐÀ-Ỹ]\s)(?:Luật |Bộ luật |Nghị quyết |Pháp lệnh )?Số\s*:)"
 )
 _MARKUP = re.compile(r"\*+|\\(?=[^\w])|\\$|^#+\s*|^>\s*")
+# Bold marks inside a word ("n**ă**m", "TH****UẾ" on portal pages) join its letters, they do not split it.
+_INNER_MARKUP = re.compile(r"(?<=\w)\*+(?=\w)")
+_JOINER = "\x00"  # stands for an inner mark until the line is cleaned (offsets keep their length)
 _BREAK = re.compile(r"<br\s*/?>|\s\|\s|^\|\s*|\s*\|$", re.IGNORECASE)
 _RULE = re.compile(r"^[\s\-_=*~.·•|]*$")
 _TRAILING_RULE = re.compile(r"\s*[-_=]{3,}\s*$|^\s*[-_=]{3,}\s*")
@@ -70,7 +73,8 @@ def _cells(text: str, start: int, end: int) -> list[Line]:
     cells = []
     for piece_start, piece_end in pieces:
         # Marks blanked out, length kept: the column cut below sees "… TRUNG ƯƠNG  ĐẢNG …", offsets stay right.
-        segment = _MARKUP.sub(lambda m: " " * len(m.group(0)), raw[piece_start:piece_end])
+        segment = _INNER_MARKUP.sub(lambda m: _JOINER * len(m.group(0)), raw[piece_start:piece_end])
+        segment = _MARKUP.sub(lambda m: " " * len(m.group(0)), segment)
         cut, column = 0, []
         for match in _COLUMN_STARTS.finditer(segment):
             column.append((cut, match.start()))
@@ -108,7 +112,7 @@ DOUBLE_SPACED_SHARE = 0.6  # of the printed lines followed by an empty one
 
 
 def _clean(segment: str) -> str:
-    cleaned = _MARKUP.sub("", segment.strip())
+    cleaned = _MARKUP.sub("", segment.strip()).replace(_JOINER, "")
     cleaned = _TRAILING_RULE.sub("", cleaned)
     cleaned = re.sub(r"\s+", " ", cleaned).strip(" |")
     return "" if _RULE.match(cleaned) else cleaned

@@ -28,8 +28,9 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _ORPHAN_MARKS = re.compile(r"(?:(?<=^)|(?<=[^\w\u0300-\u036f])|(?<=[\d_]))[\u0300-\u036f]+")
 _HORIZONTAL_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _MANY_BLANK_LINES = re.compile(r"\n{3,}")
-# Letters fonts converted from TCVN3/VNI print for Đ/đ: Icelandic eth (Ð ð) and African D (Ɖ).
-_LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111", "\u0189": "\u0110"})
+# Letters fonts converted from TCVN3/VNI print for Đ/đ: Icelandic eth (Ð ð) and African D (Ɖ); and for Ư/ư
+# the Latin letter OI (Ƣ ƣ), which PDF fonts of office documents map ư to ("BỘ CÔNG THƢƠNG", "hƣớng dẫn").
+_LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111", "\u0189": "\u0110", "\u01a2": "\u01af", "\u01a3": "\u01b0"})
 
 
 def normalize_text(text: str) -> str:
@@ -45,6 +46,8 @@ def normalize_text(text: str) -> str:
     True
     >>> normalize_text("QUYẾT ÐỊNH 15/2020/NÐ-CP")  # Ð (eth) printed for Đ by converted fonts
     'QUYẾT ĐỊNH 15/2020/NĐ-CP'
+    >>> normalize_text("BỘ CÔNG THƢƠNG, hƣớng dẫn")  # Ƣ ƣ (Latin OI) printed for Ư ư by PDF fonts
+    'BỘ CÔNG THƯƠNG, hướng dẫn'
     >>> normalize_text("\\u0300 số 5\\u0301")
     'số 5'
     """
