@@ -8,12 +8,13 @@ such clients held every thread of every worker and a search waited more than 40 
 harness, `python -m tests.hostile --only http`).
 
 Here the worker's event loop (one thread, non-blocking sockets) collects each request, head and
-body, until it is complete (`request_complete`), and only a complete request goes to a thread, its
-bytes put back in front of gunicorn's parser. A request still arriving costs a file descriptor, not a
-thread, and is closed when REQUEST_DEADLINE passes since its first byte (or since the connection
-was accepted, or kept alive). The same holds for the next request on a kept-alive connection.
-Bodies larger than MAX_BUFFERED_BODY, and bodies a client sends only after "100 Continue", are left
-to the thread (the app refuses the large ones with 413 without reading them).
+body, until it has arrived (`request_arrival`), and only then does a thread take it, its bytes put
+back in front of gunicorn's parser. A request still arriving costs a file descriptor, not a thread,
+and is closed when REQUEST_DEADLINE passes since the connection was accepted (or kept alive). The
+same holds for the next request on a kept-alive connection. "Expect: 100-continue" is answered by
+the event loop, which then collects the body. A request that will be refused unread (a body over
+MAX_BUFFERED_BODY, which the app answers with 413; malformed chunking) goes to a thread at once, and
+its connection is closed afterwards instead of drained.
 
 Built on gunicorn 27.0.1's ThreadWorker internals (TConn, pending_conns, poller, enqueue_req), which
 is why requirements.lock pins that version; tests/test_serve.py holds the behaviour.
@@ -22,10 +23,13 @@ is why requirements.lock pins that version; tests/test_serve.py holds the behavi
 from __future__ import annotations
 
 import contextlib
+import enum
 import errno
 import re
 import selectors
+import socket
 import time
+from collections import deque
 from functools import partial
 
 from gunicorn.workers.gthread import TConn, ThreadWorker
@@ -33,6 +37,7 @@ from gunicorn.workers.gthread import TConn, ThreadWorker
 from web.app import MAX_REQUEST_BYTES
 
 REQUEST_DEADLINE = 10.0  # seconds for a whole request to arrive
+LINGER = 2.0  # seconds a closing connection is drained (RFC 9112 §9.6), as gunicorn's close_graceful does
 BODY_IDLE = 30.0  # seconds a thread waits for a piece of a body left to it, or for a client to read the answer
 MAX_HEAD = 64 * 1024  # a longer head is handed over as is: gunicorn's own limits refuse it
 MAX_BUFFERED_BODY = MAX_REQUEST_BYTES
@@ -40,50 +45,61 @@ END_OF_HEAD = re.compile(rb"\r?\n\r?\n")
 CONTENT_LENGTH = re.compile(rb"^content-length[ \t]*:[ \t]*(\d{1,19})[ \t]*\r?$", re.IGNORECASE | re.MULTILINE)
 CHUNKED = re.compile(rb"^transfer-encoding[ \t]*:.*chunked", re.IGNORECASE | re.MULTILINE)
 EXPECT_CONTINUE = re.compile(rb"^expect[ \t]*:[ \t]*100-continue", re.IGNORECASE | re.MULTILINE)
+EXPECT_CONTINUE_LINE = re.compile(rb"^expect[ \t]*:[ \t]*100-continue[ \t]*\r?\n", re.IGNORECASE | re.MULTILINE)
+CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 CHUNK_SIZE = re.compile(rb"([0-9a-fA-F]{1,16})[^\r\n]*\r\n")
 
 
-def request_complete(buffer: bytes) -> bool:
-    """Whether `buffer` holds a request a thread can read without waiting on the client.
+class Arrival(enum.Enum):
+    """How much of a request the event loop holds, and so what it does with the connection."""
 
-    True also for what the thread will refuse at once rather than read: an overlong head, a body
-    over MAX_BUFFERED_BODY, a body the client holds back until "100 Continue", malformed chunking."""
+    PARTIAL = "partial"  # keep reading
+    CONTINUE = "continue"  # a whole head asking "Expect: 100-continue": answer it, then read the body
+    WHOLE = "whole"  # hand to a thread; the connection may be kept alive
+    REFUSABLE = "refusable"  # hand to a thread, which refuses it unread (too large, malformed); then close
+
+
+def request_arrival(buffer: bytes) -> Arrival:
+    """How far the request at the start of `buffer` has arrived."""
     end = END_OF_HEAD.search(buffer)
     if end is None:
-        return len(buffer) > MAX_HEAD
+        return Arrival.REFUSABLE if len(buffer) > MAX_HEAD else Arrival.PARTIAL
     head, body = buffer[: end.start()], buffer[end.end() :]
-    if EXPECT_CONTINUE.search(head):
-        return True
     if CHUNKED.search(head):
-        return _chunked_body_complete(body)
-    length = CONTENT_LENGTH.search(head)
-    if length is None:
-        return True
-    size = int(length.group(1))
-    return size > MAX_BUFFERED_BODY or len(body) >= size
+        state = _chunked_body_arrival(body)
+    else:
+        length = CONTENT_LENGTH.search(head)
+        if length is None:
+            return Arrival.WHOLE
+        size = int(length.group(1))
+        if size > MAX_BUFFERED_BODY:
+            return Arrival.REFUSABLE
+        state = Arrival.WHOLE if len(body) >= size else Arrival.PARTIAL
+    if state is Arrival.PARTIAL and EXPECT_CONTINUE.search(head):
+        return Arrival.CONTINUE
+    return state
 
 
-def _chunked_body_complete(body: bytes) -> bool:
+def _chunked_body_arrival(body: bytes) -> Arrival:
     position = 0
     while True:
         if len(body) - position > MAX_BUFFERED_BODY:
-            return True
+            return Arrival.REFUSABLE
         size_line = CHUNK_SIZE.match(body, position)
         if size_line is None:
-            # an incomplete size line waits; anything else is malformed and left to the parser to refuse
+            # an incomplete size line waits; anything else is malformed, for the parser to refuse
             rest = body[position:]
-            return b"\n" in rest or len(rest) > 1024
+            return Arrival.REFUSABLE if b"\n" in rest or len(rest) > 1024 else Arrival.PARTIAL
         size = int(size_line.group(1), 16)
         position = size_line.end()
-        if size == 0:
-            # trailer fields, then an empty line
+        if size == 0:  # trailer fields, then an empty line
             trailers = body[position:]
-            return trailers.startswith(b"\r\n") or b"\r\n\r\n" in trailers
+            return Arrival.WHOLE if trailers.startswith(b"\r\n") or b"\r\n\r\n" in trailers else Arrival.PARTIAL
         if size > MAX_BUFFERED_BODY:
-            return True
+            return Arrival.REFUSABLE
         position += size + 2
         if position > len(body):
-            return False
+            return Arrival.PARTIAL
 
 
 class RequestBufferingWorker(ThreadWorker):
@@ -107,12 +123,74 @@ class RequestBufferingWorker(ThreadWorker):
         self._await_request(conn)
         self._read(conn, client)
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.lingering: deque[TConn] = deque()
+
+    def finish_request(self, conn, fs) -> None:
+        """Keep-alive as gthread does; a closing connection lingers in the event loop instead of in
+        gunicorn's close_graceful, which waits up to 2 s on the loop's own thread for the client to
+        close: two dozen clients sending a body that is refused stalled every other connection."""
+        try:
+            keep = bool(fs.result()) if not fs.cancelled() else False
+        except Exception:
+            keep = False
+        if keep:
+            super().finish_request(conn, fs)
+        else:
+            self._linger(conn)
+
+    def murder_pending(self) -> None:
+        super().murder_pending()
+        now = time.monotonic()
+        while self.lingering and self.lingering[0].timeout <= now:
+            self._close(self.lingering.popleft())
+
+    def _linger(self, conn: TConn) -> None:
+        """Half-close, then read and drop what the client still sends until it closes or LINGER passes,
+        so that the kernel does not answer its unread bytes with a reset that cuts off the response."""
+        try:
+            conn.sock.shutdown(socket.SHUT_WR)
+            conn.sock.setblocking(False)
+        except OSError:
+            self.nr_conns -= 1
+            conn.close()
+            return
+        conn.timeout = time.monotonic() + LINGER
+        self.lingering.append(conn)
+        self.poller.register(conn.sock, selectors.EVENT_READ, partial(self._drain, conn))
+
+    def _drain(self, conn: TConn, client) -> None:
+        try:
+            if conn.sock.recv(65536):
+                return
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            pass
+        with contextlib.suppress(ValueError):
+            self.lingering.remove(conn)
+        self._close(conn)
+
+    def _close(self, conn: TConn) -> None:
+        with contextlib.suppress(KeyError, ValueError, OSError):
+            self.poller.unregister(conn.sock)
+        self.nr_conns -= 1
+        conn.close()
+
+    def _keepalive_after(self, conn, keepalive):
+        """Close rather than drain a request the thread refused unread: draining a trickled body
+        would hold the thread again."""
+        return conn.whole and super()._keepalive_after(conn, keepalive)
+
     def handle_request(self, req, conn):
         conn.sock.settimeout(BODY_IDLE)
         return super().handle_request(req, conn)
 
     def _await_request(self, conn: TConn) -> None:
         conn.received = bytearray()
+        conn.continued = False
+        conn.whole = False
         conn.timeout = time.monotonic() + REQUEST_DEADLINE
         self.pending_conns.append(conn)  # murder_pending closes it at conn.timeout
         self.poller.register(conn.sock, selectors.EVENT_READ, partial(self._read, conn))
@@ -130,9 +208,18 @@ class RequestBufferingWorker(ThreadWorker):
             conn.close()
             return
         conn.received += data
-        if request_complete(conn.received):
-            self._forget(conn)
-            self._dispatch(conn)
+        arrival = request_arrival(conn.received)
+        if arrival is Arrival.PARTIAL:
+            return
+        if arrival is Arrival.CONTINUE:
+            if not conn.continued:
+                conn.continued = True
+                with contextlib.suppress(OSError):
+                    conn.sock.send(CONTINUE)  # 25 bytes into an empty send buffer: never blocks
+            return
+        self._forget(conn)
+        conn.whole = arrival is Arrival.WHOLE
+        self._dispatch(conn)
 
     def _forget(self, conn: TConn) -> None:
         with contextlib.suppress(KeyError, ValueError, OSError):
@@ -143,6 +230,8 @@ class RequestBufferingWorker(ThreadWorker):
     def _dispatch(self, conn: TConn) -> None:
         """Hand a connection with a complete request to a thread, its bytes put back in front of the parser."""
         received = bytes(conn.received)
+        if conn.continued:  # answered here already: gunicorn would send a second "100 Continue"
+            received = EXPECT_CONTINUE_LINE.sub(b"", received, count=1)
         del conn.received
         conn.data_ready = True  # gthread's handle() would otherwise wait for readable data again
         conn.sock.setblocking(True)

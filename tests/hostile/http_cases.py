@@ -921,10 +921,10 @@ class Attack:
                 if i % 2:
                     s.sendall(f"GET /api/documents HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n".encode())
                     heads.append(s)
-                else:
+                else:  # bodies within the request limit and over it (refused with 413 before they arrive)
                     s.sendall(
                         f"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\nContent-Type: application/sparql-query\r\n"
-                        "Content-Length: 100000\r\n\r\nASK {".encode()
+                        f"Content-Length: {900 if i % 4 else 100_000}\r\n\r\nASK {{".encode()
                     )
                     bodies.append(s)
             except OSError:
