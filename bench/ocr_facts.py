@@ -36,6 +36,9 @@ DOCS = (
     "nq-78-2025-ubtvqh15.pdf",
     "nd-105-2021-nd-cp-hoatieu.pdf",
     "tt-10-2021-tt-nhnn-congbao.pdf",
+    "luat-73-2021-qh14-phong-chong-ma-tuy-congbao.pdf",
+    "vbhn-4246-2021-bldtbxh-congbao.pdf",
+    "vbhn-1676-2023-bldtbxh-congbao.pdf",
 )
 FIELDS = ("number", "type", "issuer", "date", "signer", "signer_position", "effective_date")
 

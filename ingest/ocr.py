@@ -34,7 +34,8 @@ MIN_SIDE = 200  # pixels: smaller images cannot hold a readable line of text
 MAX_SKEW = 5.0  # degrees
 REVIEW_MEAN = 90.0  # a page below this mean word confidence, or with more than REVIEW_LOW_SHARE of
 REVIEW_LOW_SHARE = 0.08  # its words under 80, is flagged for review (measured on degraded copies)
-SETTINGS_VERSION = "vie psm1 300dpi deskew columns v2"  # part of the cache key: change it when this recipe changes
+NOISE_CONFIDENCE = 50.0  # a line re-read with a lower mean word confidence is noise (text reads over 80)
+SETTINGS_VERSION = "vie psm1 300dpi deskew columns v3"  # part of the cache key: change it when this recipe changes
 INSTALL_HINT = "install tesseract-ocr-vie and poppler-utils ('make system', or apt-get install tesseract-ocr-vie poppler-utils)"
 
 
@@ -347,9 +348,10 @@ def reread_weak_column(rows: list[_Row], read_crop) -> list[_Row]:
     another size and line spacing than the list beside it; read as part of the list's lines it comes
     out as noise. The right column of those rows is cropped and read as a block of its own
     (`read_crop(left, top, bottom)` returns rows in page coordinates), and its lines are put back
-    beside the list lines at their height.
+    beside the list lines at their height; a re-read line of near-zero confidence (the crop held
+    only paper grain or a stamp) is dropped, not put back.
     """
-    weak = [i for i, (_, segments) in enumerate(rows) if any(s and _mean_confidence(s) < 70 for s in segments[1:])]
+    weak = [i for i, (_, segments) in enumerate(rows) if any(_misread_column(s) for s in segments[1:])]
     if not weak:
         return rows
     x0 = min(s[0].left for i in weak for s in rows[i][1][1:] if s) - 20
@@ -364,10 +366,21 @@ def reread_weak_column(rows: list[_Row], read_crop) -> list[_Row]:
     replacement: list[_Row] = [(paragraph, [[w for s in segments for w in s if w.right < x0]]) for paragraph, segments in region]
     for _, crop_segments in read_crop(x0, top, bottom):
         words = [w for s in crop_segments for w in s]
+        if _mean_confidence(words) < NOISE_CONFIDENCE:
+            continue  # paper grain or a stamp's texture read as letters, not a column of text
         middle = (min(w.top for w in words) + max(w.bottom for w in words)) / 2
         nearest = min(range(len(region)), key=lambda i: abs(_middle(region[i][1]) - middle))
         replacement[nearest][1].append(words)
     return rows[:first] + replacement + rows[last + 1 :]
+
+
+def _misread_column(segment: list[_Word]) -> bool:
+    """A right-hand segment read with low confidence that holds text: two letters or digits at least.
+
+    A lone speck read as ":" or "_" beside a line is no column: cropping the blank paper right of it
+    and reading that as a block gives lines of noise (measured on the bench/ocr_facts.py scans).
+    """
+    return bool(segment) and _mean_confidence(segment) < 70 and sum(c.isalnum() for w in segment for c in w.text) >= 2
 
 
 def _apart_at(segments: list[list[_Word]], x: int) -> bool:

@@ -16,7 +16,8 @@ from PIL import Image
 
 from core.errors import IngestError
 from core.settings import Settings
-from ingest.ocr import OcrNeeded, clean_ocr_text, skew_angle
+from ingest.ocr import OcrNeeded, _Word, clean_ocr_text, reread_weak_column, skew_angle
+from ingest.ocr_repair import repair_ocr_text
 from ingest.pipeline import ingest_paths
 from ingest.readers import read_file
 from ingest.store import DocumentStore
@@ -157,3 +158,65 @@ def test_scan_keeps_the_dates_and_numbers_of_its_legal_bases(tmp_path):
     assert "Luật Việc làm ngày 16 tháng 11 năm 2013" in text
     assert "phương ngày 22 tháng 11 năm 2019" in text  # the amending law of Luật Tổ chức chính quyền địa phương
     assert "03/2021/UBTVQH15" in text
+
+
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [
+        ("Căn cứ Nghị định số l38/2O20/NĐ-CP ngày 27", "Căn cứ Nghị định số 138/2020/NĐ-CP ngày 27"),  # l and O for 1 and 0
+        ("Nghị định số 31/201 9/NĐ-CP ngày 10", "Nghị định số 31/2019/NĐ-CP ngày 10"),  # a space inside the year
+        ("Nghị định số 105/2021NĐ-CP ngày", "Nghị định số 105/2021/NĐ-CP ngày"),  # the slash before the type code lost
+        ("Quyết định số 28/2021/OĐ–TTg", "Quyết định số 28/2021/QĐ-TTg"),  # Q read as O, an en dash for the hyphen
+        ("Báo cáo thẩm tra số 436/BC-UBVHXHI5 ngày", "Báo cáo thẩm tra số 436/BC-UBVHXH15 ngày"),  # I in the term
+        ("Căn cứ Hiên pháp nước Cộng hòa", "Căn cứ Hiến pháp nước Cộng hòa"),  # a type name's marks
+        ("Căn cứ Nghi\nđịnh số 34/2017/NĐ-CP", "Căn cứ Nghị\nđịnh số 34/2017/NĐ-CP"),
+    ],
+)
+def test_ocr_repair_puts_back_document_numbers_and_type_names(read, meant):
+    assert repair_ocr_text(read) == meant
+
+
+@pytest.mark.parametrize(
+    "correct",
+    [
+        "280 /QĐ-UBND",
+        "Thông tư số 31/2015/TT- BYT",
+        "Thông tư số 38/2021/\nTT-BGDĐT",
+        "15-NQ/TW",
+        "Nghị quyết số 66.7/2025/NQ-CP",
+        "Nghị quyết số 35/2023/UBTVQH15",
+        "Công văn số 123/UBND-KT",
+        "HĐND-XIII",
+        "tháng 12/2023, ngày 1/2/2020",
+        "căn cứ luật, căn cứ vào",
+        "105/2021ABC",
+    ],
+)
+def test_ocr_repair_leaves_correct_text_alone(correct):
+    assert repair_ocr_text(correct) == correct
+
+
+def test_ocr_repair_changes_no_text_of_the_development_documents():
+    """Every Markdown and plain-text document of the development set (typed, not OCRed) goes through unchanged."""
+    texts = [p for p in (TEST_DATA / "legal" / "dev" / "docs").iterdir() if p.suffix in (".md", ".txt")]
+    assert len(texts) > 10
+    for path in texts:
+        text = path.read_text(encoding="utf-8")
+        assert repair_ocr_text(text) == text, path.name
+
+
+def _row(paragraph, *segments):
+    """A row of words (text, confidence, left), 40 pixels high at y=100."""
+    return (paragraph, [[_Word(left, 100, left + 10 * len(t), 140, c, t) for t, c, left in s] for s in segments])
+
+
+def test_a_speck_beside_a_line_is_not_read_again_as_a_column():
+    rows = [_row((1, 1), [("Độc", 97, 100), ("lập", 93, 200)], [(":", 25, 2000)])]
+    assert reread_weak_column(rows, lambda *_: pytest.fail("the blank paper was cropped and read")) == rows
+
+
+def test_a_column_read_again_as_noise_is_dropped():
+    rows = [_row((1, 1), [("Nơi", 97, 100), ("nhận:", 93, 200)], [("KT,", 20, 2000), ("CHU", 30, 2100)])]
+    noise = [((1, 1), [[_Word(2000, 100, 2100, 140, 5, "Shenliiei"), _Word(2100, 100, 2200, 140, 12, "ái")]])]
+    reread = reread_weak_column(rows, lambda *_: noise)
+    assert [[w.text for w in s] for s in reread[0][1]] == [["Nơi", "nhận:"]]
