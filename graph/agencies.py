@@ -353,11 +353,15 @@ def issuing_body(lines: list[str], default_area: Area | None = None) -> Agency |
 
     >>> issuing_body(["UBND TỈNH LÀO CAI", "SỞ TƯ PHÁP"]).label, issuing_body(["BỘ TÀI CHÍNH", "TỔNG CỤC THUẾ"]).label
     ('Sở Tư pháp tỉnh Lào Cai', 'Tổng cục Thuế')
+    >>> issuing_body(["BỘ CÔNG THƯƠNG", "CỤC ĐIỀU TIẾT", "ĐIỆN LỰC"]).label  # the unit's name over two lines
+    'Cục Điều tiết điện lực'
     """
-    if len(lines) >= 2 and _UNIT.match(lines[-1].strip()):
-        parent = agency_named(" ".join(lines[:-1]), default_area)
+    unit_at = next((i for i in range(len(lines) - 1, 0, -1) if _UNIT.match(lines[i].strip())), None)
+    if unit_at is not None:  # the unit's name may run over lines: "CỤC ĐỔI MỚI SÁNG TẠO," / "CHUYỂN ĐỔI XANH VÀ" / …
+        parent = agency_named(" ".join(lines[:unit_at]), default_area)
         area = parent.area if parent is not None and parent.area is not None else default_area
-        return agency_named(lines[-1], area) or printed_body(lines[-1], parent)
+        unit = " ".join(line.strip() for line in lines[unit_at:])
+        return agency_named(unit, area) or printed_body(unit, parent)
     return agency_named(" ".join(lines), default_area)
 
 

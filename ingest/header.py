@@ -295,14 +295,17 @@ def _subject(
     following = [line for line in lines[start + 1 : start + 14] if line.text and not line.blank]
     if not taken and len(following) >= 2 and _OF_BODY.match(following[0].text) and not following[1].upper:
         start = lines.index(following[0], start)  # "NGHỊ ĐỊNH" / "CỦA CHÍNH PHỦ" / "Quy định …": the body is no subject
-    for line in lines[start + 1 : start + 12]:
+    stop = None
+    for index in range(start + 1, min(len(lines), start + 12)):
+        line = lines[index]
         if line.blank or not line.text:
             if taken:
                 break
             continue
         if line.text in TYPE_HEADINGS or (_PREAMBLE.match(line.text) and (taken or _NO_SUBJECT.match(line.text))):
             break
-        if taken and _ends_subject(taken, line, issuer_keys):
+        if taken and (_ends_subject(taken, line, issuer_keys) or _is_place_date(line.text)):
+            stop = index
             break
         if taken and spaced and _opens_sentence(taken[-1], line):
             break
@@ -311,7 +314,31 @@ def _subject(
             break
     if not taken:
         return None, lines[start].end
-    return Field(joined(taken), taken[0].start, taken[-1].end), taken[-1].end
+    return Field(joined(taken), taken[0].start, taken[-1].end), _past_enacting(lines, stop, taken[-1].end)
+
+
+def _past_enacting(lines: list[Line], stop: int | None, end: int) -> int:
+    """Where the header ends when the enacting body or office holder follows the title: after its line and the
+    capitals it wraps onto ("GIÁM ĐỐC TRUNG TÂM … THÀNH PHỐ" / "HÀ NỘI"). Left in the body, that line reads as a
+    signature block's position, and the wrapped place as the signer's name."""
+    if stop is None or not (lines[stop].upper and _ENACTING.match(lines[stop].text)):
+        return end
+    end = lines[stop].end
+    for line in lines[stop + 1 : stop + 3]:
+        if line.blank or not line.upper or line.text in TYPE_HEADINGS or _PREAMBLE.match(line.text) or _heading(line):
+            break
+        end = line.end
+    return end
+
+
+def _is_place_date(text: str) -> bool:
+    """Whether a line is the "Hà Nội, ngày … tháng … năm …" line: a letter's layout may print it right under
+    the V/v cell, where it ends the subject though nothing else (a blank line, a case change) does."""
+    match = _PLACE_DATE.match(text)
+    if match is None:
+        return False
+    rest = match.group("rest")
+    return bool(parse_date("ngày" + rest) or _BLANK_DATE.search("ngày " + rest))
 
 
 def _opens_sentence(last: Line, line: Line) -> bool:

@@ -129,22 +129,46 @@ def _split_blanks(text: str) -> list[tuple[str, int]]:
 
 def _text_rows(page: Any) -> list[tuple[float, list[_Word]]]:
     """The page's text as rows (baseline, words left to right), words split at blanks with estimated x."""
-    pieces: list[tuple[float, float, str, float]] = []
-
-    def visit(text: str, cm: list[float], tm: list[float], _font: Any, size: float) -> None:
-        if text.strip():
-            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
-            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-            pieces.append((y, x, text, size * (abs(tm[3] * cm[3]) or 1.0)))
-
-    page.extract_text(visitor_text=visit)
     rows: list[tuple[float, list[tuple[float, str, float]]]] = []
-    for y, x, text, size in sorted(pieces, key=lambda p: (-p[0], p[1])):
+    for y, x, text, size in sorted(_placed_runs(page), key=lambda p: (-p[0], p[1])):  # stable: stream order kept
         if rows and abs(rows[-1][0] - y) <= 1.5:
             rows[-1][1].append((x, text, size))
         else:
             rows.append((y, [(x, text, size)]))
-    return [(y, _words(sorted(fragments))) for y, fragments in rows]
+    return [(y, _words(sorted(fragments, key=lambda f: f[0]))) for y, fragments in rows]
+
+
+def _placed_runs(page: Any) -> list[tuple[float, float, str, float]]:
+    """The page's text runs as (baseline, x, text, size), in content-stream order.
+
+    pypdf reports each run at the text position last set by Tm/Td, not advanced by the glyphs drawn before
+    it in the same text object: a line written as several runs (font changes, "Số:" then "/2023/TT-BGTVT")
+    comes out with every run at the line's start. A run reported at the very origin of the one before it
+    is put after it instead, at its estimated end (blank runs count too: they are the printed blanks).
+    """
+    runs: list[tuple[float, float, str, float]] = []
+    origin: tuple[float, float] | None = None
+
+    def visit(text: str, cm: list[float], tm: list[float], _font: Any, size: float) -> None:
+        nonlocal origin
+        if not text.strip("\r\n"):  # a line break pypdf reports between runs: nothing drawn
+            return
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        scaled = size * (abs(tm[3] * cm[3]) or 1.0)
+        reported = (x, y)
+        if origin is not None and runs and _same_point(origin, reported):
+            _, last_x, last_text, last_size = runs[-1]
+            x = last_x + _ems(last_text) * last_size
+        origin = reported
+        runs.append((y, x, text, scaled))
+
+    page.extract_text(visitor_text=visit)
+    return [run for run in runs if run[2].strip()]
+
+
+def _same_point(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    return abs(a[0] - b[0]) < 0.01 and abs(a[1] - b[1]) < 0.01
 
 
 def _words(fragments: list[tuple[float, str, float]]) -> list[_Word]:

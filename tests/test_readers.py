@@ -156,3 +156,12 @@ def test_signed_e_office_decision_reads_as_printed():
     assert "Số: 04/2025/QĐ-UBND" in text
     assert "Hà Nội, ngày 20 tháng 01 năm 2025" in text
     assert "có hiệu lực thi hành từ ngày 30 tháng 01 năm 2025" in text
+
+
+def test_stamps_go_into_blanks_of_runs_reported_at_one_origin():
+    """A ministry's e-office PDF writes a header row as one text object of several runs (a font change at
+    "Số:", at "Nội,"): pypdf reports each run at the row's start, so runs are placed one after the other."""
+    path = TEST_DATA / "legal" / "dev" / "docs" / "tt-37-2023-tt-bgtvt-signed.pdf"
+    text = read_pdf(path.read_bytes()).text
+    assert "Số: 37/2023/TT-BGTVT" in text
+    assert "Hà Nội, ngày 13 tháng 12 năm 2023" in text

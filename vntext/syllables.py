@@ -93,10 +93,23 @@ def _split_between(before: str, after: str) -> bool:
 
 
 def _glue(before: str, after: str) -> str:
-    """Two fragments of one printed line: no space inside a syllable or a number ("158" + "/2025/NĐ")."""
+    """Two fragments of one printed line: no space inside a syllable or a number ("158" + "/2025/NĐ", "năm 20" + "25").
+
+    >>> _glue("kể từ ngày 15 tháng 12 năm 20", "25."), _glue("ngày", "15")
+    ('kể từ ngày 15 tháng 12 năm 2025.', 'ngày 15')
+    """
     if _split_between(before, after) or before.endswith(("/", "-")) or after.startswith(("/", "-", ",", ".", ";", ":", ")")):
         return before + after
+    if _split_year(before, after):
+        return before + after
     return before + " " + after
+
+
+def _split_year(before: str, after: str) -> bool:
+    """Whether a year is broken between two fragments ("năm 20" / "25"): a date's year always has four digits."""
+    head = re.search(r"\bn[ăa]m\s+(\d{1,3})$", before, re.IGNORECASE)
+    tail = re.match(r"(\d{1,3})(?!\d)", after)
+    return head is not None and tail is not None and len(head.group(1)) + len(tail.group(1)) == 4
 
 
 def _join(match: re.Match[str]) -> str:
