@@ -31,7 +31,15 @@ from graph.agencies import (
 )
 from graph.indicators import Observation, find_observations
 from graph.legal_relations import LegalText, Proposal, Relation, bases, changes, proposals, title_relations
-from graph.references import CODE_BY_NAME, DocumentRef, Evidence, default_issuer, named_references, numbered_references
+from graph.references import (
+    CODE_BY_NAME,
+    DocumentRef,
+    Evidence,
+    default_issuer,
+    named_references,
+    numbered_references,
+    unread_number_references,
+)
 from ingest.document import Document, Passage
 from ingest.header import readable_subject
 from vntext.normalize import fold_diacritics
@@ -147,6 +155,7 @@ def _legal(result: Extraction, area: Area | None) -> None:
         local = [(s - start, e - start) for s, e in taken[bisect_left(starts, start) : bisect_left(starts, end)]]
         zone = document.text[start:end].replace("\n", " ")  # a name wrapped over two lines of a PDF
         result.references += named_references(document.id, passage.id, start, zone, local)
+        result.references += unread_number_references(document.id, passage.id, start, zone, local)
     text = LegalText(document, facts, result.references)
     result.relations += bases(text, itself) + changes(text, itself) + title_relations(text, itself)
     result.proposals = proposals(text, area)

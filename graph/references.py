@@ -200,6 +200,55 @@ def named_references(
     return refs
 
 
+_UNREAD_NUMBER = re.compile(
+    r"(?<!\w)(?P<type>" + "|".join(map(re.escape, TYPE_NAMES)) + r")\s+số\s*:?\s*(?P<token>[^\s;,]{1,40})"
+)
+_DESCRIPTION = re.compile(
+    r"\b((?:về|quy định|hướng dẫn|ban hành|sửa đổi|bổ sung|bãi bỏ|phê duyệt|thành lập|triển khai|thi hành)\b[^;]{3,300})",
+    re.IGNORECASE,
+)
+
+
+def unread_number_references(
+    document_id: str, passage_id: str, offset: int, text: str, taken: list[tuple[int, int]]
+) -> list[DocumentRef]:
+    """Documents cited with a number that cannot be read, by type, date and what they are about:
+    "Nghị định số 3x/2Q1g/NĐ-CP ngày 10 tháng 4 năm 2019 của Chính phủ quy định chi tiết Bộ luật Lao động".
+
+    OCR garbles a number now and then beyond repair. Read as nothing, the citation vanished and the
+    law named inside its title took its place as the "Căn cứ" — a wrong relation. Kept like a law cited
+    by name (identity: type, issuer, description and date), it holds the place, and merges with the
+    numbered document of that type, description and date when the store has one. Only with a stated
+    date and a description: without them nothing would tell two such documents apart.
+
+    >>> [(r.type_code, r.date, r.name) for r in unread_number_references("d", "p", 0,
+    ...     "Căn cứ Nghị định số 3x/2Q1g/NĐ-CP ngày 10 tháng 4 năm 2019 của Chính phủ quy định chi tiết Bộ luật Lao động;", [])]
+    [('ND', '2019-04-10', 'quy định chi tiết Bộ luật Lao động')]
+    """
+    refs = []
+    for match in _UNREAD_NUMBER.finditer(text):
+        token_start = match.start("token")
+        if any(s <= token_start < e or s <= match.start() < e for s, e in taken):
+            continue
+        if not re.search(r"[/-]", match.group("token")):
+            continue  # "Kế hoạch số 5": a loose number, read (or not) as such, not a garbled one
+        after = text[match.end() :]
+        date = _date_after(after)
+        code = CODE_BY_NAME.get(fold_diacritics(match.group("type")).lower())
+        if date is None or code is None or code in LAW_CODES:
+            continue
+        clause = after.split(";", 1)[0]
+        described = _DESCRIPTION.search(clause)
+        if described is None:
+            continue
+        description = " ".join(_SUBJECT_END.split(described.group(1), maxsplit=1)[0].split()[:30]).strip(" ,")
+        of_agency = _OF_AGENCY.match(after)
+        issuer = (agency_named(of_agency.group(1), None) if of_agency else None) or default_issuer(code)
+        evidence = Evidence(document_id, passage_id, offset + match.start(), offset + match.end())
+        refs.append(DocumentRef("", code, issuer, int(date[:4]), match.group(0), evidence, None, date, description, description))
+    return refs
+
+
 def _law_name(text: str) -> str:
     """The name of a law up to where the sentence goes on ("… ngày", "; Luật …", " đã được …")."""
     if _folded_start(text, ("sua doi",)):  # an amending law's name runs to its date: "… của Luật A và Luật B ngày …"

@@ -35,7 +35,7 @@ MAX_SKEW = 5.0  # degrees
 REVIEW_MEAN = 90.0  # a page below this mean word confidence, or with more than REVIEW_LOW_SHARE of
 REVIEW_LOW_SHARE = 0.08  # its words under 80, is flagged for review (measured on degraded copies)
 NOISE_CONFIDENCE = 50.0  # a line re-read with a lower mean word confidence is noise (text reads over 80)
-SETTINGS_VERSION = "vie psm1 300dpi deskew columns v3"  # part of the cache key: change it when this recipe changes
+SETTINGS_VERSION = "vie psm1 300dpi deskew columns v4"  # part of the cache key: change it when this recipe changes
 INSTALL_HINT = "install tesseract-ocr-vie and poppler-utils ('make system', or apt-get install tesseract-ocr-vie poppler-utils)"
 
 
@@ -361,6 +361,11 @@ def reread_weak_column(rows: list[_Row], read_crop) -> list[_Row]:
     while last + 1 < len(rows) and _apart_at(rows[last + 1][1], x0):
         last += 1
     region = rows[first : last + 1]
+    # The column starts at its leftmost text, read well or not: a crop from a speck's edge would cut
+    # through a name centred under its title ("ọc Tuần" for "Nguyễn Ngọc Tuấn").
+    column = min((s[0].left for _, segments in region for s in segments[1:] if s), default=x0 + 20) - 20
+    if column < x0 and all(_apart_at(segments, column) for _, segments in region):
+        x0 = column
     top = min(w.top for _, segments in region for s in segments for w in s) - 10
     bottom = max(w.bottom for _, segments in region for s in segments for w in s) + 10
     replacement: list[_Row] = [(paragraph, [[w for s in segments for w in s if w.right < x0]]) for paragraph, segments in region]
@@ -375,12 +380,12 @@ def reread_weak_column(rows: list[_Row], read_crop) -> list[_Row]:
 
 
 def _misread_column(segment: list[_Word]) -> bool:
-    """A right-hand segment read with low confidence that holds text: two letters or digits at least.
+    """A right-hand segment read with low confidence that holds text: a letter or digit at least.
 
     A lone speck read as ":" or "_" beside a line is no column: cropping the blank paper right of it
     and reading that as a block gives lines of noise (measured on the bench/ocr_facts.py scans).
     """
-    return bool(segment) and _mean_confidence(segment) < 70 and sum(c.isalnum() for w in segment for c in w.text) >= 2
+    return bool(segment) and _mean_confidence(segment) < 70 and any(c.isalnum() for w in segment for c in w.text)
 
 
 def _apart_at(segments: list[list[_Word]], x: int) -> bool:
