@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.links import RELATION_PREDICATES, endings, links, one
+from graph.names import relatedness, typed_number
 from graph.store import GraphStore
 from graph.uris import sparql_iri
 from graph.validity import as_of_date, status
 from vntext.normalize import fold_diacritics
-from vntext.numbers import find_document_numbers, find_number_references
 
 MAX_LABELS = 500  # IRIs per labels() query; a SPARQL page holds at most a few hundred
 
@@ -118,62 +118,19 @@ def labels(graph: GraphStore, uris: list[str]) -> dict[str, str]:
 
 
 def closest_numbers(entries: list[CatalogEntry], text: str, *, limit: int = 5) -> list[CatalogEntry]:
-    """The known documents whose numbers are nearest to a typed one that the graph does not hold.
-
-    Same type and issuer code first, then the same year, then the nearest numeral: "281/QĐ-UBND"
-    suggests 280/QĐ-UBND, not 01-CTr/TU; documents sharing nothing with the typed number are left out.
-    """
-    wanted = _typed_number(text)
+    """The known documents a typed number that the graph does not hold may have meant, likeliest first,
+    by the rule of graph.names.relatedness ("281/QĐ-UBND" suggests 280/QĐ-UBND, never 01-CTr/TU)."""
+    wanted = typed_number(text)
     if wanted is None:
         return []
     scored = []
     for entry in entries:
-        score = _closeness(wanted, entry)
+        key = _fold(entry.number)
+        score = relatedness(wanted, (entry.local_number or "").lstrip("0") or None, _fold(entry.type_code), key, entry.year)
         if score is not None:
-            scored.append((score, entry.label, entry))
+            scored.append((-score, entry.label, entry))
     scored.sort(key=lambda item: (item[0], item[1]))
     return [entry for _, _, entry in scored[:limit]]
-
-
-def _typed_number(text: str) -> dict[str, Any] | None:
-    """Numeral, type code, issuer code and year of the first number or reference in `text`."""
-    numbers = find_document_numbers(text)
-    if numbers:
-        parsed = numbers[0][2]
-        return {
-            "number": parsed.number.lstrip("0") or "0",
-            "type": _fold(parsed.type_code),
-            "issuer": _fold(parsed.issuer_code),
-            "year": parsed.year,
-        }
-    references = find_number_references(text)
-    if references:
-        ref = references[0]
-        return {"number": ref.number.lstrip("0") or "0", "type": _fold(ref.type_code), "issuer": None, "year": ref.year}
-    return None
-
-
-def _closeness(wanted: dict[str, Any], entry: CatalogEntry) -> tuple | None:
-    """A sort key (smaller is closer), or None when the entry shares neither type nor numeral."""
-    same_type = wanted["type"] is not None and wanted["type"] == _fold(entry.type_code)
-    issuer = _issuer_code(entry.number)
-    same_issuer = wanted["issuer"] is not None and wanted["issuer"] == issuer
-    numeral = entry.local_number or ""
-    if not numeral.isdigit() or not wanted["number"].isdigit():
-        return None
-    distance = abs(int(numeral) - int(wanted["number"]))
-    if not same_type and not (same_issuer and distance <= 10):
-        return None
-    same_year = wanted["year"] is not None and wanted["year"] == entry.year
-    return (-(2 * same_type + 2 * same_issuer + same_year), distance)
-
-
-def _issuer_code(number: str | None) -> str | None:
-    """The issuer code of a full number as written in the graph ("280/QĐ-UBND" -> "UBND")."""
-    if not number:
-        return None
-    found = find_document_numbers(number)
-    return _fold(found[0][2].issuer_code) if found else None
 
 
 def _fold(code: str | None) -> str | None:

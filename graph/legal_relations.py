@@ -4,7 +4,8 @@
   ("Nghị định số 18/2021/NĐ-CP … sửa đổi, bổ sung một số điều của Nghị định số 134/2016/NĐ-CP");
 - amends, replaces, repeals — of a document or of its articles: an article or clause that opens
   with the verb ("Bãi bỏ khoản 2 Điều 32 của Bộ luật …", "Sửa đổi, bổ sung một số điều của …:"
-  over its items), "<type> này thay thế …", "… số 33/2005/QH11 hết hiệu lực kể từ …";
+  over its items), "<type> này thay thế …", "… số 33/2005/QH11 hết hiệu lực kể từ …", "chấm dứt hiệu
+  lực thi hành các Thông tư sau đây:" over its items;
 - guides and implements: what the trích yếu says ("Quy định chi tiết … Luật Phòng, chống ma túy");
 - proposed by: "Theo đề nghị của Bộ trưởng Bộ Công an", "Xét Tờ trình số … của Chính phủ".
 Text quoted as the new wording (“…”) is never read as the document's own act.
@@ -30,7 +31,8 @@ _SELF_VERBS = re.compile(
     rf"\b(?:Hiến pháp|Bộ luật|Luật|Pháp lệnh|Nghị quyết|Nghị định|Quyết định|Thông tư(?: liên tịch)?|Chỉ thị|Quy định|Quy chế)\s+này"
     rf"\s+(?:có\s+hiệu\s+lực[^.;:]{{0,80}}?\s+và\s+)?(?:(?:sẽ|chính thức)\s+)?((?:{_VERB}(?:\s*,\s*|\s+và\s+|\s+)?)+)(?:cho\s+)?"
 )
-_NO_LONGER = re.compile(r"\bhết\s+hiệu\s+lực\b")
+# "… hết hiệu lực kể từ …"; "chấm dứt hiệu lực thi hành các Thông tư sau đây:" says the same of a list.
+_NO_LONGER = re.compile(r"\b(?:hết|chấm\s+dứt)\s+hiệu\s+lực\b")
 _TYPE_WORD = re.compile(
     r"(?:Hiến pháp|Bộ luật|Luật|Pháp lệnh|Nghị quyết(?: liên tịch)?|Nghị định|Quyết định|Thông tư(?: liên tịch)?|Chỉ thị|Quy định|Quy chế"
     r"|Kế hoạch|Công văn|Hướng dẫn|Thông báo|Kết luận|Tờ trình)(?:\s+số\s*:?)?\s*$",
@@ -49,7 +51,8 @@ _TITLE_VERBS = (
 )
 _PROPOSER = re.compile(
     r"(?:(?:Theo|Xét)\s+đề\s+nghị\s+của|(?:xem xét|Xét)\s+(?:các\s+)?Tờ\s+trình(?:\s+số\s+\S+)?(?:\s+ngày\s+[\d/]+|\s+ngày\s+\d+\s+tháng\s+\d+\s+năm\s+\d+)?\s+của)"
-    r"\s+(?P<who>[^;.()]{3,120}?)(?=\s+tại\s|\s+về\s|\s*[;.(]|,\s+(?:Báo cáo|ý kiến)|\s+và\s+ý\s+kiến|,?$)",
+    r"\s+(?P<who>[^;.()]{3,120}?)(?=\s+tại\s|\s+về\s|\s*[;.(]|,\s+(?:Báo cáo|ý kiến)|\s+và\s+ý\s+kiến|,?$"
+    r"|,\s+[^,;.]{0,150}?\bban\s+hành\b)",  # "… Môi trường công nghiệp," / "Bộ trưởng Bộ Công Thương ban hành Thông tư …"
     re.IGNORECASE,
 )
 
@@ -110,17 +113,26 @@ class LegalText:
         for paragraph in self.paragraphs:
             folded = fold_diacritics(paragraph.text[:600])
             if folded.lstrip(" *_").startswith("can cu") or re.search(
-                r"\b(?:bai bo|huy bo|thay the|sua doi|het hieu luc|huong dan|quy dinh chi tiet)\b", folded
+                r"\b(?:bai bo|huy bo|thay the|sua doi|het hieu luc|cham dut hieu luc|huong dan|quy dinh chi tiet)\b", folded
             ):
                 found.append((paragraph.start, paragraph.end))
         return found
 
 
+# A line that goes on with the list of a "Căn cứ" line: a PDF broke "… của Bộ Tài chính;" / "Nghị định số
+# 166/2025/NĐ-CP ngày … sửa đổi, bổ sung …;" after the semicolon, the second act without its own "Căn cứ".
+_BASIS_CONTINUED = re.compile(
+    r"^[\s*_]*(?:Hiến pháp|Bộ luật|Luật|Pháp lệnh|Nghị quyết|Nghị định|Quyết định|Thông tư)\s+(?:liên\s+tịch\s+)?số\s*\d"
+)
+
+
 def bases(text: LegalText, itself: DocumentRef) -> list[Relation]:
     """Every document on a "Căn cứ …" line that is not named inside another one's title."""
-    relations = []
+    relations, in_bases = [], False
     for paragraph in text.preamble():
-        if not fold_diacritics(paragraph.text).lstrip(" *_").startswith("can cu"):
+        opens = fold_diacritics(paragraph.text).lstrip(" *_").startswith("can cu")
+        in_bases = opens or (in_bases and bool(_BASIS_CONTINUED.match(paragraph.text)))
+        if not in_bases:
             continue
         for ref in _listed(text, paragraph, paragraph.start, amending_acts=True):
             if ref.full_number != itself.full_number or ref.full_number is None:
@@ -135,6 +147,7 @@ def _listed(
     "Căn cứ" line, "theo"/"bởi" for the acts that amended one) — never one named inside another's title."""
     stop = min(end if end is not None else paragraph.end, _quote_start(paragraph))
     chosen: list[DocumentRef] = []
+    skipped = False  # a reference passed over since the last one chosen (named inside its title)
     for ref in text.refs_in(start, stop):
         if any(ref.evidence.start < c.evidence.end for c in chosen):
             continue
@@ -145,12 +158,23 @@ def _listed(
             continue
         since = paragraph.text[chosen[-1].evidence.end - paragraph.start : len(before)]
         acts = r"|\btheo|\bbởi" if amending_acts else ""
-        joined_by = re.search(rf"(?:;|:{acts})\s*(?:các\s+)?$", since) or (
-            _LIST_JOIN.search(since) and not _TITLE_WORDS.search(since)
+        joined_by = (
+            re.search(rf"(?:;|:{acts})\s*(?:các\s+)?$", since)
+            or (_LIST_JOIN.search(since) and not _TITLE_WORDS.search(since))
+            or (not skipped and ref.full_number is not None and _AFTER_A_FULL_CITATION.search(since))
         )
         if joined_by and not _INSIDE_TITLE.search(before):
             chosen.append(ref)
+            skipped = False
+        else:
+            skipped = True
     return chosen
+
+
+# "thay thế Quyết định số 51/2008/QĐ-BCT ngày 30 tháng 12 năm 2008 của Bộ trưởng Bộ Công Thương ban hành
+# Quy chuẩn …, Thông tư số 10/2012/TT-BCT …": after a citation given whole (its date, its issuer, its title)
+# a comma and a numbered act start the next item, though the title between holds "về", "ban hành".
+_AFTER_A_FULL_CITATION = re.compile(r"^\s*ngày\s+\d{1,2}(?:/|\s+tháng\s+)\d{1,2}.{0,40}?\bcủa\s+\S.*,\s*$", re.DOTALL)
 
 
 def _quote_start(paragraph: Paragraph) -> int:
@@ -170,11 +194,16 @@ def changes(text: LegalText, itself: DocumentRef) -> list[Relation]:
     """
     relations: list[Relation] = []
     stack: list[tuple[int, tuple[str, ...], list[DocumentRef], str | None]] = []  # lead-ins: (level, verbs, targets, part)
-    quoted, acting, title_pending = 0, False, False
+    quoted, acting, title_pending, own = 0, False, False, 0
     for paragraph in text.paragraphs:
         opens_quote = paragraph.body.startswith(("“", '"'))
-        if paragraph.kind == "article" and not opens_quote and (quoted == 0 or _is_heading(paragraph)):
+        if (
+            paragraph.kind == "article"
+            and not opens_quote
+            and (quoted == 0 or _is_heading(paragraph) or _article_number(paragraph) == own + 1)
+        ):
             quoted, acting = 0, bool(_ACTING_ARTICLE.search(paragraph.body))
+            own = _article_number(paragraph) or own
             title_pending = len(paragraph.body.strip(" *_.")) < 3
         elif title_pending and not opens_quote:  # "**Điều 2." / "Thay thế, bãi bỏ …" on the next line
             title_pending, acting = False, bool(_ACTING_ARTICLE.search(paragraph.text))
@@ -194,6 +223,13 @@ def changes(text: LegalText, itself: DocumentRef) -> list[Relation]:
         relations += _self_subject(text, itself, paragraph, stack)
         relations += _no_longer(text, itself, paragraph, stack)
     return relations
+
+
+def _article_number(paragraph: Paragraph) -> int | None:
+    """The number of an article heading ("Điều 2." -> 2). The document's own next article ends a quotation
+    its source never closed (TT 38/2025/TT-BCT: “h) … i) … k) …” without ”), however long its heading."""
+    match = re.match(r"[\s*_]*Điều\s+(\d{1,3})\b", paragraph.text)
+    return int(match.group(1)) if match else None
 
 
 def _is_heading(paragraph: Paragraph) -> bool:
@@ -216,18 +252,19 @@ def _opening(text: LegalText, itself: DocumentRef, paragraph: Paragraph, governi
         if paragraph.text.rstrip(" *_").endswith(":") or paragraph.kind == "article":
             stack.append((paragraph.level, verbs, targets if not inherited else governing[2], part))
         return _relations(text, itself, verbs, targets, part, paragraph, whole_list=not inherited)
-    if (
-        governing
-        and governing[1]
-        and not governing[2]
-        and re.match(
-            r"^(?:các\s+)?(?:Hiến pháp|Bộ luật|Luật|Pháp lệnh|Nghị quyết|Nghị định|Quyết định|Thông tư|Chỉ thị|Quy định|Quy chế)\b",
-            body,
-        )
-    ):
+    if governing and governing[1] and not governing[2] and _LISTED_ITEM.match(body):
         first = text.refs_in(start, min(paragraph.end, _quote_start(paragraph)))[:1]
-        return _relations(text, itself, governing[1], first, governing[3], paragraph)
+        part = _part(paragraph, start, first[0] if first else None) or governing[3]
+        return _relations(text, itself, governing[1], first, part, paragraph)
     return []
+
+
+# An item under a lead-in ("… chấm dứt hiệu lực các Thông tư sau đây:"): "a) Thông tư số …", or only
+# some articles of one, "đ) Điều 1 Thông tư số 19/2023/TT-BTNMT …".
+_LISTED_ITEM = re.compile(
+    r"^(?:(?i:điểm|khoản|điều|chương|mục|phần|phụ\s+lục)\s+[\w.]+\s*,?\s+(?:(?:và|của|ban\s+hành\s+kèm\s+theo)\s+)?)*"
+    r"(?:các\s+)?(?:Hiến pháp|Bộ luật|Luật|Pháp lệnh|Nghị quyết|Nghị định|Quyết định|Thông tư|Chỉ thị|Quy định|Quy chế)\b"
+)
 
 
 def _self_subject(text: LegalText, itself: DocumentRef, paragraph: Paragraph, stack) -> list[Relation]:

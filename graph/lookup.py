@@ -10,7 +10,7 @@ from typing import Any
 
 from core.errors import NotFoundError, QueryError
 from graph.links import RELATION_PREDICATES, endings, iri, links, one, related
-from graph.names import find_by_name, looks_like_a_name, parse_name_query, rank, related_numbers
+from graph.names import find_by_name, looks_like_a_name, parse_name_query, rank, related_numbers, with_numbers_upper
 from graph.store import GraphStore
 from graph.uris import entity_kind, local_name, sparql_iri
 from graph.validity import as_of_date, status
@@ -27,7 +27,7 @@ MAX_MENTION_CHARS = 5_000  # a real passage (at most 200 words) is a fifth of th
 
 def candidates(graph: GraphStore, text: str) -> list[str]:
     """URIs of documents a typed number — or, failing one, a name — can mean, best first."""
-    text = text.strip()
+    text = with_numbers_upper(text.strip())
     if not text or len(text) > MAX_QUERY:
         raise QueryError(f"type a document number such as 280/QĐ-UBND, or a name (at most {MAX_QUERY} characters)")
     keys = {n.key for _, _, n in find_document_numbers(text)}
@@ -67,7 +67,7 @@ def lookup_number(graph: GraphStore, store: DocumentStore, text: str, *, as_of: 
 
 def close_matches(graph: GraphStore, text: str, limit: int = 5) -> list[str]:
     """The "did you mean" list: related numbers (graph.names.related_numbers), never unrelated ones."""
-    return related_numbers(graph, text, limit=limit)
+    return related_numbers(graph, with_numbers_upper(text), limit=limit)
 
 
 _FACTS = (

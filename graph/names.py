@@ -22,6 +22,8 @@ _STOPWORDS = frozenset("ve viec cua so nam ngay tai va cac mot nhung theo doi vo
 _TYPES = sorted(CODE_BY_NAME, key=len, reverse=True)
 _TYPE_IN_QUERY = re.compile(r"(?<![a-z])(" + "|".join(map(re.escape, _TYPES)) + r")(?![a-z])")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+# A number as staff type it: digits, then "/" or "-" and a code with at least one letter ("100/2015/qh13").
+_TYPED_NUMBER = re.compile(r"(?<![\w/])\d{1,5}[/-][\w./-]*?[^\W\d_][\w./-]*")
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,17 @@ def _newest(entry: Entry | None) -> str:
     return "".join(chr(0x10FFFF - ord(c)) for c in date) if date else "\U0010ffff"
 
 
+def with_numbers_upper(query: str) -> str:
+    """The query with its typed numbers in capitals: documents print "100/2015/QH13", staff type
+    "100/2015/qh13" (and a name query may carry a number in lower case), which would else be read as
+    words, and the "2015" inside it as the law's year.
+
+    >>> with_numbers_upper("luật sửa đổi bộ luật hình sự số 100/2015/qh13 2017")
+    'luật sửa đổi bộ luật hình sự số 100/2015/QH13 2017'
+    """
+    return _TYPED_NUMBER.sub(lambda m: m.group(0).upper(), query)
+
+
 def looks_like_a_name(text: str) -> bool:
     """A query naming a document rather than giving its number ("Bộ luật Lao động")."""
     return not find_document_numbers(text) and not find_number_references(text) and bool(parse_name_query(text).words)
@@ -162,28 +175,59 @@ def related_numbers(graph: GraphStore, text: str, *, limit: int = 5) -> list[str
             return []
         query = _YEAR.sub(" ", text)  # another year of the same law is a good guess: "Luật Đầu tư công 2019"
         return _label_of(graph, find_by_name(graph, query, limit=limit, minimum=0.5))
-    if found:
-        parsed = found[0][2]
-        number, code, year = parsed.number.lstrip("0") or "0", fold_diacritics(parsed.type_code or "").upper(), parsed.year
-        issuer = _issuer_code(parsed.key)
-    else:
-        number, code, year, issuer = loose[0].number.lstrip("0") or "0", loose[0].type_code, loose[0].year, ""
+    wanted = typed_number(text)
     scored = []
     for entry in name_index(graph):
-        if entry.local_number is None:
-            continue
-        other_code, other_year = entry.type_code or "", entry.year
-        other_issuer = _issuer_code(entry.number_key)
-        same_type = bool(code) and other_code == code
-        same_issuer = bool(issuer) and other_issuer == issuer
-        if entry.local_number == number and (same_type or same_issuer):
-            score = 3 + same_type + same_issuer + (year is not None and other_year == year)
-        elif same_type and other_year == year and same_issuer and _one_edit(entry.local_number, number):
-            score = 2
-        else:
-            continue
-        scored.append((-score, entry.label))
+        score = relatedness(wanted, entry.local_number, entry.type_code, entry.number_key, entry.year) if wanted else None
+        if score is not None:
+            scored.append((-score, entry.label))
     return [label for _, label in sorted(scored)[:limit]]
+
+
+@dataclass(frozen=True)
+class TypedNumber:
+    """What a typed number says of the document meant (folded codes; "" when not said)."""
+
+    numeral: str  # "280", leading zeros dropped
+    type_code: str  # "QD"
+    issuer: str  # "UBND"
+    year: int | None
+
+
+def typed_number(text: str) -> TypedNumber | None:
+    """The first full number or loose reference ("Nghị quyết số 18") in `text`, or None."""
+    found = find_document_numbers(text)
+    if found:
+        parsed = found[0][2]
+        code = fold_diacritics(parsed.type_code or "").upper()
+        return TypedNumber(parsed.number.lstrip("0") or "0", code, _issuer_code(parsed.key), parsed.year)
+    loose = find_number_references(text)
+    if loose:
+        return TypedNumber(loose[0].number.lstrip("0") or "0", loose[0].type_code or "", "", loose[0].year)
+    return None
+
+
+def relatedness(
+    wanted: TypedNumber, numeral: str | None, type_code: str | None, number_key: str | None, year: int | None
+) -> int | None:
+    """How likely a known document is the one a typed number meant (higher is likelier), or None when
+    it is unrelated. The one rule behind "did you mean" in the CLI, the API and the web page: the
+    same numeral of the same type or issuer (another year or issuer: 3–6), or one digit off with the
+    same type and issuer, and the same year when the typed number has one (2). Never a document that merely shares a type.
+
+    >>> wanted = typed_number("281/QĐ-UBND")
+    >>> relatedness(wanted, "280", "QD", "280/QD-UBND", None), relatedness(wanted, "01", "CTR", "01-CTR/TU", None)
+    (2, None)
+    """
+    if numeral is None:
+        return None
+    same_type = bool(wanted.type_code) and (type_code or "") == wanted.type_code
+    same_issuer = bool(wanted.issuer) and _issuer_code(number_key) == wanted.issuer
+    if numeral == wanted.numeral and (same_type or same_issuer):
+        return 3 + same_type + same_issuer + (wanted.year is not None and year == wanted.year)
+    if same_type and same_issuer and wanted.year in (None, year) and _one_edit(numeral, wanted.numeral):
+        return 2
+    return None
 
 
 def _issuer_code(key: str | None) -> str:

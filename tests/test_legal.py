@@ -594,6 +594,83 @@ def test_real_documents_looked_up_by_number(real_library):
     )
 
 
+@pytest.fixture(scope="module")
+def relations_library(tmp_path_factory):
+    """Real development documents of the fourth round, whose relations showed classes not read before."""
+    folder = tmp_path_factory.mktemp("relations-library")
+    names = (
+        "tt-95-2025-tt-btc-congbao.pdf",
+        "tt-36-2025-tt-bnnmt.docx",
+        "tt-32-2019-tt-bct-qcvn.doc",
+        "luat-12-2017-qh14-sua-blhs.docx",
+        "tt-38-2025-tt-bct.doc",
+    )
+    (folder / "docs").mkdir()
+    for name in names:
+        (folder / "docs" / name).write_bytes((DEV / "docs" / name).read_bytes())
+    yield from graph_library(folder)
+
+
+def related_of(graph, store, number: str, relation: str) -> list[dict]:
+    return [item for item in lookup_number(graph, store, number)["related"] if item["relation"] == relation]
+
+
+def test_a_basis_continued_on_a_line_of_its_own_after_the_semicolon(relations_library):
+    """Công báo print of TT 95/2025: "… của Bộ Tài chính;" / "Nghị định số 166/2025/NĐ-CP … sửa đổi …;"
+    — the second decree of one "Căn cứ" line, broken after the semicolon, is a basis too."""
+    store, graph = relations_library
+    numbers = {item["number"] for item in related_of(graph, store, "95/2025/TT-BTC", "based_on")}
+    assert {"29/2025/NĐ-CP", "166/2025/NĐ-CP", "131/2021/NĐ-CP", "128/2025/NĐ-CP"} <= numbers
+
+
+def test_a_list_ended_by_cham_dut_hieu_luc_repeals_its_items_whole_or_in_part(relations_library):
+    """TT 36/2025/TT-BNNMT: "… chấm dứt hiệu lực thi hành các Thông tư sau đây:" / "a) Thông tư số …" /
+    "đ) Điều 1 Thông tư số 19/2023/TT-BTNMT …" (only that article)."""
+    store, graph = relations_library
+    repealed = {item["number"]: item["parts"] for item in related_of(graph, store, "36/2025/TT-BNNMT", "repeals")}
+    assert set(repealed) == {"51/2015/TT-BTNMT", "45/2016/TT-BTNMT", "51/2017/TT-BTNMT", "17/2020/TT-BTNMT"} | {
+        "19/2023/TT-BTNMT",
+        "01/2025/TT-BTNMT",
+    }
+    assert repealed["19/2023/TT-BTNMT"] == ["Điều 1"] and repealed["51/2015/TT-BTNMT"] == []
+
+
+def test_a_quotation_never_closed_ends_at_the_documents_own_next_article(relations_library):
+    """TT 38/2025/TT-BCT (.doc) opens “h) … i) … k) …” and never closes it; "Điều 2. Sửa đổi khoản 1 Điều 3
+    Thông tư số 37/2018/TT-BCT …" (a heading of 260 characters) is still the circular's own next article."""
+    store, graph = relations_library
+    amended = {item["number"]: item["parts"] for item in related_of(graph, store, "38/2025/TT-BCT", "amends")}
+    assert {"khoản 1 Điều 3", "khoản 1a vào Điều 3"} <= set(amended["37/2018/TT-BCT"])
+    assert {"23/2024/TT-BCT", "27/2016/TT-BCT", "36/2019/TT-BCT"} <= set(amended)
+    repealed = {item["number"]: item["parts"] for item in related_of(graph, store, "38/2025/TT-BCT", "repeals")}
+    assert repealed["23/2024/TT-BCT"] == ["Điểm đ khoản 2 Điều 4, khoản 3 Điều 18"]  # "Thông tư này bãi bỏ:" / "a) Điểm đ …"
+
+
+def test_a_proposer_ends_at_the_comma_before_the_enacting_clause(relations_library):
+    """TT 32/2019/TT-BCT (.doc): "Theo đề nghị của Cục trưởng Cục Kỹ thuật an toàn và Môi trường công
+    nghiệp," then "Bộ trưởng Bộ Công Thương ban hành Thông tư …" — the proposer is the Cục trưởng alone."""
+    store, graph = relations_library
+    labels = [item["label"] for item in related_of(graph, store, "32/2019/TT-BCT", "proposed_by")]
+    assert labels == ["Cục trưởng Cục Kỹ thuật an toàn và Môi trường công nghiệp"]
+
+
+def test_a_comma_after_a_citation_given_whole_starts_the_next_item(relations_library):
+    """TT 32/2019/TT-BCT: "… và thay thế Quyết định số 51/2008/QĐ-BCT ngày 30 tháng 12 năm 2008 của Bộ trưởng
+    Bộ Công Thương ban hành Quy chuẩn … công nghiệp, Thông tư số 10/2012/TT-BCT ngày …" replaces both."""
+    store, graph = relations_library
+    replaced = {item["number"] for item in related_of(graph, store, "32/2019/TT-BCT", "replaces")}
+    assert replaced == {"51/2008/QĐ-BCT", "10/2012/TT-BCT"}
+
+
+def test_a_number_typed_in_lower_case_inside_a_name_or_alone(relations_library):
+    """ "Luật sửa đổi, bổ sung một số điều của bộ luật hình sự số 100/2015/qh13 2017" names Luật 12/2017/QH14
+    (the "2015" inside the number is not the law's year); "36/2025/tt-bnnmt" is that circular."""
+    store, graph = relations_library
+    query = "Luật sửa đổi, bổ sung một số điều của bộ luật hình sự số 100/2015/qh13 2017"
+    assert lookup_number(graph, store, query)["number"] == "12/2017/QH14"
+    assert lookup_number(graph, store, "36/2025/tt-bnnmt")["number"] == "36/2025/TT-BNNMT"
+
+
 def test_a_pdf_font_printing_latin_oi_for_u_horn_is_read_as_u_horn(dev_text):
     """Office PDFs whose font maps ư/Ư to Ƣ/ƣ (U+01A2/U+01A3): "BỘ CÔNG THƢƠNG", "hƣớng dẫn"."""
     text = dev_text("cv-1178-dck-ctt-2025-font-u-signed.pdf")
