@@ -54,8 +54,13 @@ _BLANK_DATE = re.compile(r"ng[àa]y\s*(?:[.…_]*\s*)th[áa]ng\s*(?:[.…_]*\s*)
 # Lines of the header that are not the issuing body: motto, party name, gazette running heads, site banners.
 _NOT_ISSUER = re.compile(
     r"^(?:cong hoa|doc lap|(?:xa )?(?:hoi )?chu nghia viet nam|dang cong san|cong san viet nam|cong bao|van ban (?:quy pham|phap luat|hop nhat)"
-    r"|thu vien phap luat|cac noi dung|so\b|dang\b$)"
+    r"|thu vien phap luat|cac noi dung|dang\b$)"
 )
+# The number line's "Số" ("Số:", "SỐ", OCR's "Sô"): folded, it reads as a department's "SỞ …", which is an issuer.
+_NUMBER_WORD = re.compile(r"^S[ốỐôÔoO]\b")
+# A numeral misread by OCR before the "/" of a number: "II /2026/QĐ-UBND" (11), "l5/…", "2O/…".
+_OCR_NUMERAL = re.compile(r"^[\dIlO|]*[IlO|][\dIlO|]*(?=\s*/)")
+_OCR_DIGITS = str.maketrans("IlO|", "1101")
 _PREAMBLE = re.compile(
     r"^(?:Căn cứ|Thực hiện|Xét|Theo đề nghị|Trên cơ sở|Sau khi|Hội nghị|Tại phiên họp|Địa điểm|Kính gửi|Điều 1\b|Chương [IVX1]"
     r"|Phần |QUYẾT NGHỊ|QUYẾT ĐỊNH\s*:|I\.\s|1\.\s)"
@@ -118,7 +123,7 @@ def parse_header(text: str) -> Header:
     ('980/KH-UBND', 'Kế hoạch', 'Nghệ An', '2025-11-18', 'Thực hiện Quyết định số 1899/QĐ-TTg', ['ỦY BAN NHÂN DÂN TỈNH NGHỆ AN'])
     """
     printed = logical_lines(text, 0, min(len(text), HEADER_WINDOW))
-    lines = single_spaced(printed)  # a web page's empty lines part nothing
+    lines = _header_first(single_spaced(printed))  # a web page's empty lines part nothing
     preamble_at = next((i for i, line in enumerate(lines) if i > 3 and _PREAMBLE.match(line.text)), len(lines))
     headings = [i for i in range(preamble_at) if _heading(lines[i]) is not None]
     first_heading = headings[0] if headings else None
@@ -150,6 +155,40 @@ def parse_header(text: str) -> Header:
         )
         source, year = ("authentication" if date else None), None
     return Header(number, blank_number, type_name, issuer_blocks, place, date, source, year, subject, end)
+
+
+def _header_first(lines: list[Line]) -> list[Line]:
+    """`lines` with the issuer, number, motto and date block put first when the text opens with the type heading
+    and that block comes further down (a signed PDF whose header table is drawn after the page's body, so its
+    text layer reads "QUYẾT ĐỊNH / Bãi bỏ … / Điều 1. … / ỦY BAN NHÂN DÂN / … / Số: 67/2024/QĐ-UBND / CỘNG HÒA …").
+    The lines keep their spans: only the order the header is read in changes."""
+    filled = [line for line in lines if not line.blank]
+    if not filled or _heading(filled[0]) is None:
+        return lines
+    motto = next((i for i, line in enumerate(lines) if i and _folded(line.text).startswith(_MOTTO)), None)
+    if motto is None:
+        return lines
+    start = end = motto
+    while start > 0 and motto - start < 4 and _in_header_block(lines[start - 1]):
+        start -= 1
+    while end + 1 < len(lines) and end - motto < 4 and _in_header_block(lines[end + 1]):
+        end += 1
+    block = lines[start : end + 1]
+    if not any(_number_on(block, i, False) or _is_place_date(line.text) for i, line in enumerate(block)):
+        return lines
+    return block + lines[:start] + lines[end + 1 :]
+
+
+_MOTTO = "cong hoa xa hoi chu nghia viet nam"
+
+
+def _in_header_block(line: Line) -> bool:
+    """A line of a header block: the issuer's or the motto's capitals, the motto, the number or the date line."""
+    if line.blank or _heading(line) is not None or line.text.endswith(":"):
+        return False
+    return (
+        line.upper or _folded(line.text).startswith("doc lap") or bool(_NUMBER_LINE.match(line.text)) or _is_place_date(line.text)
+    )
 
 
 def _heading(line: Line) -> tuple[str, str | None] | None:
@@ -200,13 +239,19 @@ def _number_on(lines: list[Line], index: int, anywhere: bool) -> tuple[Field | N
     elif rest.rstrip().endswith(("-", "/")) and index + 1 < len(lines):  # "Số: 15/2020/NĐ-" / "CP"
         rest = rest.rstrip() + lines[index + 1].text.split()[0]
     kind = match.group("kind")
-    found = DOCUMENT_NUMBER.match(rest.strip())
+    found = DOCUMENT_NUMBER.match(_ocr_numeral(rest.strip()))
     if found and (parsed := parse_document_number(found.group(0))):
         return Field(parsed.canonical, line.start, line.end), None, kind
     blank = parse_blank_number(rest.split(",")[0])
     if blank is not None and rest.strip().startswith("/"):
         return None, blank.canonical, kind
     return None
+
+
+def _ocr_numeral(rest: str) -> str:
+    """The text after "Số:" with a numeral OCR read as letters put back ("II /2026/QĐ-UBND" -> "11 /2026/QĐ-UBND"):
+    a number's numeral is digits only, so I, l, | and O there can only be misread 1s and 0s."""
+    return _OCR_NUMERAL.sub(lambda m: m.group(0).translate(_OCR_DIGITS), rest)
 
 
 def _date(lines: list[Line], limit: int) -> tuple[Field | None, str | None, int | None]:
@@ -242,7 +287,7 @@ def _issuer_blocks(lines: list[Line], stop: int) -> tuple[Field, ...]:
     """Capitalized blocks above the number line (gazette heads and the motto left out), nearest last."""
     blocks: list[list[Line]] = [[]]
     for line in lines[:stop]:
-        if _NOT_ISSUER.match(_folded(line.text)):
+        if _NOT_ISSUER.match(_folded(line.text)) or _NUMBER_WORD.match(line.text):
             continue  # the motto cell between two lines of the issuer's cell (a table read row by row)
         if line.blank or not line.upper or line.text in TYPE_HEADINGS or DOCUMENT_NUMBER.search(line.text):
             if blocks[-1]:

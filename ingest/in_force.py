@@ -21,6 +21,9 @@ _TYPES = (
     r"|Quy chế|Quy định|Kế hoạch|Hướng dẫn|Văn bản|Kết luận|Chương trình|Đề án|Thông báo"
 )
 _SUBJECT = re.compile(rf"(?P<type>{_TYPES})\s+này\s+(?:(?:chính thức|sẽ|được)\s+)?$")
+# "Điều 2. Quyết định có hiệu lực …": an article opening with the type alone, "này" left out, still speaks of
+# the document itself (a transitional clause names the act it means: "Quyết định số …", "Quyết định đó").
+_BARE_SUBJECT = re.compile(rf"Điều\s+\d+[a-z]?\s*[.:]\s*(?P<type>{_TYPES})\s+(?:(?:chính thức|sẽ|được)\s+)?$")
 _PART = re.compile(
     r"(?:(?:điểm\s+\w+\s+)?khoản\s+\d+\s+)?(?:Điều|Chương|Mục)\s+[\dIVXLC]+[a-z]?(?:\s*(?:,|và)\s*(?:Điều\s+)?\d+)*"
 )
@@ -75,7 +78,7 @@ def in_force(text: str, *, type_name: str | None, signed: str | None, end: int |
     parts = []
     for match in _IN_FORCE.finditer(flat):
         before = flat[max(0, match.start() - 120) : match.start()]
-        subject = _SUBJECT.search(before)
+        subject = _SUBJECT.search(before) or _BARE_SUBJECT.search(before)
         after = flat[match.end() : match.end() + WINDOW]
         ending = match.group(0).lower().startswith("hết")
         if subject is None:

@@ -89,6 +89,8 @@ _MODES = {
     "Q": "Q.",
 }
 _POSITION_WORDS = tuple(sorted((fold_diacritics(p).lower().replace(",", "") for p in POSITIONS), key=len, reverse=True))
+_POSITION_CAPITALS = {fold_diacritics(p).lower().replace(",", ""): p.upper() for p in POSITIONS}
+_LOST_FIRST_LETTER = {w[1:]: w for w in _POSITION_WORDS if " " in w}
 _NAME_WORD = r"[A-ZĐÀ-Ỹ][a-zđà-ỹ]+"
 _NAME = re.compile(rf"^({_NAME_WORD}(?:\s{_NAME_WORD}){{1,4}})$")
 _TRAILING_NAME = re.compile(rf"(?:^|[.,;:]\s|\s)({_NAME_WORD}(?:\s{_NAME_WORD}){{1,3}})$")
@@ -141,7 +143,9 @@ def _split(line: Line) -> list[Line]:
     listed = line.text.startswith(("-", "+", "•"))  # a recipient ("- UBND tỉnh Hà Tĩnh") is no signer
     for pattern, check in ((_TRAILING_CAPITALS, _position_line), (_TRAILING_NAME, _is_name)):
         match = pattern.search(line.text)
-        if pattern is _TRAILING_NAME and listed and not re.search(r"\.\s*$", line.text[: match.start(1)] if match else ""):
+        # A recipient's line ends with "." or ";" before a name run onto it from the signature column
+        # ("- Các BQL dự án ĐTXD tỉnh, Khu vực; Nguyễn Thế Phước"); one without ("- UBND tỉnh Hà Tĩnh") is no signer.
+        if pattern is _TRAILING_NAME and listed and not re.search(r"[.;]\s*$", line.text[: match.start(1)] if match else ""):
             continue
         if match and check(match.group(1).strip()) and match.start(1) > 0:
             cut = line.start + max(0, line.end - line.start - (len(line.text) - match.start(1)))
@@ -175,6 +179,10 @@ def _block(source: str, lines: list[Line], index: int) -> Signature | None:
             continue
         if _SKIP.match(text):
             continue
+        wrapped = line.upper and cursor == _next_filled(lines, last_block_line)
+        if wrapped and position is not None and (longer := _wrapped_position(position, text)) is not None:
+            position, last_block_line = longer, cursor
+            continue
         if line.upper:
             if _is_capitalized_name(text):  # "NGUYỄN VĂN A" printed in capitals
                 return _signature(
@@ -193,6 +201,21 @@ def _block(source: str, lines: list[Line], index: int) -> Signature | None:
     return None
 
 
+def _next_filled(lines: list[Line], index: int) -> int:
+    """The index of the first non-blank line after `index`."""
+    return next((i for i in range(index + 1, len(lines)) if not lines[i].blank and lines[i].text), len(lines))
+
+
+def _wrapped_position(position: str, text: str) -> str | None:
+    """The position run onto the next line ("CHỦ TỊCH" / "NƯỚC CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"): the two
+    lines joined when they name a longer position than the first line alone, else None."""
+    joined = f"{position} {text}"
+    folded = fold_diacritics(joined).lower().replace(",", "")
+    alone = fold_diacritics(position).lower().replace(",", "")
+    longest = next((w for w in _POSITION_WORDS if folded == w or folded.startswith(w + " ")), None)
+    return joined if longest is not None and len(longest) > len(alone) else None
+
+
 def _mode_and_position(text: str) -> tuple[str | None, str | None, tuple[str, int, int] | None] | None:
     """(mode, position, name) of a block line such as "KT. CHỦ TỊCH PHÓ CHỦ TỊCH Nguyễn Thành Sinh"; None if not one."""
     mode = None
@@ -204,7 +227,7 @@ def _mode_and_position(text: str) -> tuple[str | None, str | None, tuple[str, in
     name = None
     if name_match and _is_name(name_match.group(1)):
         name = (name_match.group(1), 0, 0)
-        text = text[: name_match.start()]
+        text = _RANK_TAIL.sub("", text[: name_match.start()])  # "THỨ TRƯỞNG Thượng tướng Nguyễn Văn Hiền" (one cell)
     capitals = text.strip()
     if capitals and not re.fullmatch(r"[A-ZĐÀ-Ỹ ,.\-–]+", capitals):
         return None
@@ -222,7 +245,15 @@ def _last_position(capitals: str) -> str | None:
             return capitals.strip()[len(capitals.strip()) - len(words) :].strip()
     if _position_line(capitals) and _position_start(folded) == 0:
         return capitals.strip()
-    return None
+    return _restored_position(capitals)
+
+
+def _restored_position(capitals: str) -> str | None:
+    """A position whose first letter OCR lost (a stamp or the margin over it: "HỦ TỊCH" for "CHỦ TỊCH"), restored;
+    None for anything else. Only a whole line of two or more words is read so: no other capitals fold to that."""
+    folded = fold_diacritics(capitals).lower().replace(",", "").strip()
+    whole = _LOST_FIRST_LETTER.get(folded)
+    return _POSITION_CAPITALS[whole] if whole else None
 
 
 def _position_start(folded: str) -> int | None:
@@ -237,12 +268,13 @@ def _position_line(text: str) -> bool:
     if not re.fullmatch(r"[A-ZĐÀ-Ỹ ,.\-–]+", text.strip()) or len(text) > 80:
         return False
     folded = fold_diacritics(text.strip()).lower().replace(",", "")
-    return any(folded == w or folded.startswith(w + " ") or folded.endswith(" " + w) for w in _POSITION_WORDS)
+    named = any(folded == w or folded.startswith(w + " ") or folded.endswith(" " + w) for w in _POSITION_WORDS)
+    return named or _restored_position(text) is not None
 
 
-_RANK = re.compile(
-    r"^(?:(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy)|(?:GS|PGS|TS|ThS|BS|CKII|KS|LS)\.?(?:\s*(?:TS|BS|CKII)\.?)*|Nhà\s+giáo\s+nhân\s+dân)\s+",
-)
+_RANKS = r"(?:(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy)|(?:GS|PGS|TS|ThS|BS|CKII|KS|LS)\.?(?:\s*(?:TS|BS|CKII)\.?)*|Nhà\s+giáo\s+nhân\s+dân)"
+_RANK = re.compile(rf"^{_RANKS}\s+")
+_RANK_TAIL = re.compile(rf"\s+{_RANKS}\s*$")  # the rank a signer's name follows on the position's line
 _AFTER_NAME = re.compile(r"\s*(?:\(.*\)|\[.*\]|đã ký|Đã ký)\s*$")
 
 

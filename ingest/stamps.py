@@ -24,6 +24,7 @@ _SKIPPED_SUBTYPES = {"/Link", "/Popup"}
 _HIDDEN_FLAGS = 2 | 32  # annotation flags Hidden and NoView: not on the printed page
 _MAX_VALUE = 24  # characters: a number, a day, a month, a year, "130/"
 _BLANK = re.compile(r"\s{2,}")
+_NUMBER = re.compile(r"\d{1,4}[/.\-]?")  # a day, a month, a year or a numeral, with the "/" drawn after it
 _CONTEXT = 8  # characters either side of a blank used to find it in the text
 
 
@@ -114,17 +115,26 @@ def _resolved(value: Any) -> Any:
 
 
 def _split_blanks(text: str) -> list[tuple[str, int]]:
-    """The parts of `text` between runs of two or more spaces, with their character offsets."""
+    """The parts of `text` between runs of two or more spaces, with their character offsets; numbers drawn
+    one space apart are parts too ("15 12" drawn over "ngày    /    /2024": a day and a month for two blanks)."""
     parts = []
     start = 0
     for blank in [*_BLANK.finditer(text), None]:
         end = blank.start() if blank else len(text)
         chunk = text[start:end]
         if chunk.strip():
-            parts.append((chunk.strip(), start + len(chunk) - len(chunk.lstrip())))
+            parts += _numbers_apart(chunk.strip(), start + len(chunk) - len(chunk.lstrip()))
         if blank:
             start = blank.end()
     return parts
+
+
+def _numbers_apart(chunk: str, offset: int) -> list[tuple[str, int]]:
+    """`chunk` as one part, or each of its numbers when it is only numbers one space apart."""
+    numbers = list(re.finditer(r"\S+", chunk))
+    if len(numbers) < 2 or not all(_NUMBER.fullmatch(n.group()) for n in numbers):
+        return [(chunk, offset)]
+    return [(n.group(), offset + n.start()) for n in numbers]
 
 
 def _text_rows(page: Any) -> list[tuple[float, list[_Word]]]:
@@ -210,6 +220,7 @@ def _fill_blank(text: str, stamp: Stamp, rows: list[tuple[float, list[_Word]]]) 
     for cut in cuts:
         left, right = words[:cut], words[cut:]
         apart = bool(left and right) and right[0].x - _end(left[-1], stamp.size) >= _ems(stamp.text) * stamp.size
+        apart = apart or (bool(left) and not right and stamp.x >= _end(left[-1], stamp.size))  # drawn past the row's end
         filled = _fill_gap(text, stamp, left, right, spaced_apart=cut == split and apart)
         if filled is not None:
             words.insert(cut, _Word(stamp.text, stamp.x))  # the row's next blank is found with this in place
@@ -237,8 +248,11 @@ def _fill_gap(text: str, stamp: Stamp, left: list[_Word], right: list[_Word], *,
     if not matches:
         return None
     found = max(matches, key=lambda m: len(m.group(1)))
-    if before and len(found.group(1)) < (1 if after and spaced_apart else 2):
-        return None  # no blank after the word (a line may start with a blank, so `before` alone is checked)
+    if before and len(found.group(1)) < (1 if spaced_apart else 2):
+        # No blank after the word (a line may start with a blank, so `before` alone is checked); a value drawn past
+        # the row's last word fills the end of the line, whose one space the text layer adds to every line
+        # ("Hà Nội, ngày 20 tháng 12 năm " + "2024").
+        return None
     glue_left = "" if not before or before.endswith(("/", "-")) or stamp.text.startswith(("/", "-")) else " "
     glue_right = "" if not after or after.startswith(("/", "-", ".", ",", ";")) or stamp.text.endswith(("/", "-")) else " "
     gap_start, gap_end = found.span(1)
