@@ -577,13 +577,17 @@ def test_lookup_gives_validity_on_a_day_with_reasons_and_relations_both_ways(sma
 @pytest.fixture(scope="module")
 def real_library(tmp_path_factory):
     """Real development documents whose facts are decided on the graph side (issuer, relations, lookup)."""
-    folder = tmp_path_factory.mktemp("real-library")
     names = (
         "qd-30-2025-qd-ttg-vbpl.html",
         "tt-62-2019-tt-bca-vbpl.html",
         "nq-66-7-2025-nq-cp-vbpl.html",
         "vbhn-1676-2023-bldtbxh-congbao.pdf",
     )
+    yield from dev_library(tmp_path_factory.mktemp("real-library"), names)
+
+
+def dev_library(folder: Path, names: tuple[str, ...]):
+    """The named development documents, copied to folder/docs and ingested with the graph index."""
     (folder / "docs").mkdir()
     for name in names:
         (folder / "docs" / name).write_bytes((DEV / "docs" / name).read_bytes())
@@ -611,7 +615,6 @@ def test_real_documents_looked_up_by_number(real_library):
 @pytest.fixture(scope="module")
 def relations_library(tmp_path_factory):
     """Real development documents of the fourth round, whose relations showed classes not read before."""
-    folder = tmp_path_factory.mktemp("relations-library")
     names = (
         "tt-95-2025-tt-btc-congbao.pdf",
         "tt-36-2025-tt-bnnmt.docx",
@@ -619,10 +622,7 @@ def relations_library(tmp_path_factory):
         "luat-12-2017-qh14-sua-blhs.docx",
         "tt-38-2025-tt-bct.doc",
     )
-    (folder / "docs").mkdir()
-    for name in names:
-        (folder / "docs" / name).write_bytes((DEV / "docs" / name).read_bytes())
-    yield from graph_library(folder)
+    yield from dev_library(tmp_path_factory.mktemp("relations-library"), names)
 
 
 def related_of(graph, store, number: str, relation: str) -> list[dict]:
