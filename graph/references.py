@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from graph.agencies import Agency, Area, agency_by_key, agency_named, gazetteer, resolve_issuer, words
-from vntext.dates import find_dates, parse_date
+from vntext.dates import NUMERIC_DATE, WORDS_DATE, find_dates, parse_date
 from vntext.normalize import fold_diacritics
 from vntext.numbers import DOCUMENT_TYPES, find_document_numbers
 
@@ -29,9 +29,7 @@ _NAME_END = re.compile(
     r"|\s*[,;.]?\s+(?:và\s+)?(?:Luật|Bộ\s+luật|Nghị\s+định|Nghị\s+quyết|Thông\s+tư|Quyết\s+định|Pháp\s+lệnh|Hiến\s+pháp)\b"
     r"|\s*;|\.\s|\.$|\s+(?:này|năm\s+\d{4})\b|\s+\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}"
 )
-_DATE_AFTER = re.compile(
-    r"^\s*,?\s*(?:ngày\s+)?(\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})", re.IGNORECASE
-)
+_DATE_AFTER = re.compile(rf"^\s*,?\s*(?:ngày\s+)?({NUMERIC_DATE}|{WORDS_DATE})", re.IGNORECASE)
 _YEAR_AFTER = re.compile(r"^\s+năm\s+((?:19|20)\d\d)\b")
 _OF_AGENCY = re.compile(r"^\s*,?\s*(?:ngày\s+[\d/ thángnăm.-]+?\s*)?của\s+([^,;.()]{3,60})", re.IGNORECASE)
 _SUBJECT = re.compile(

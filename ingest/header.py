@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.lines import Line, joined, logical_lines, single_spaced
-from vntext.dates import parse_date
+from vntext.dates import WORDS_DATE, parse_date
 from vntext.normalize import fold_diacritics
 from vntext.numbers import DOCUMENT_NUMBER, parse_blank_number, parse_document_number
 
@@ -74,7 +74,7 @@ _ENACTING = re.compile(
     r"|(?:TỔNG )?CỤC TRƯỞNG (?:TỔNG )?CỤC|(?:TỔNG )?GIÁM ĐỐC (?:SỞ|TRUNG TÂM|BẢO HIỂM|ĐÀI|KHO BẠC|ĐẠI HỌC)|THỐNG ĐỐC NGÂN HÀNG)"
 )
 _ADOPTION = re.compile(
-    r"(?:Hiến pháp|Bộ luật|Luật|Pháp lệnh|Nghị quyết) này (?:đã )?được .{0,240}?thông qua ngày\s+(\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})",
+    r"(?:Hiến pháp|Bộ luật|Luật|Pháp lệnh|Nghị quyết) này (?:đã )?được .{0,240}?thông qua ngày\s+(" + WORDS_DATE + ")",
     re.DOTALL,
 )
 HEADER_WINDOW = 16000  # a portal page may put its menus and a metadata table first

@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from vntext.dates import parse_date
+from vntext.dates import NUMERIC_DATE, WORDS_DATE, parse_date
 
 _TYPES = (
     r"Hiến pháp|Bộ luật|Luật|Pháp lệnh|Lệnh|Nghị quyết(?: liên tịch)?|Nghị định|Quyết định|Thông tư(?: liên tịch)?|Chỉ thị"
@@ -30,7 +30,7 @@ _PART = re.compile(
 _IN_FORCE = re.compile(r"(?:có|hết)\s+hiệu\s+lực(?:\s+(?:thi\s+hành|thực\s+hiện|áp\s+dụng|pháp\s+luật))?", re.IGNORECASE)
 # "kể" as OCR reads it too ("kê từ", "kế từ"): a lost mark must not lose the date that follows.
 _KE = r"(?:k[eêéèẻẽẹếềểễệ]\s+)?"
-_DATE = r"\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}"
+_DATE = f"{WORDS_DATE}|{NUMERIC_DATE}"
 _AFTER_DAYS = re.compile(
     rf"^\s*,?\s*{_KE}(?:sau|từ\s+sau)\s+(\d{{1,3}})\s+ngày,?\s*{_KE}từ\s+ngày\s+(?:được\s+)?(?:ký|ban\s+hành|thông\s+qua|công\s+bố)"
 )

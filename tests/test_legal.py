@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -346,6 +347,22 @@ def test_signature_block(dev_text, name, signer, position, mode):
 )
 def test_entry_into_force(dev_text, name, effective):
     assert legal_facts(dev_text(name))["effective"]["date"] == effective
+
+
+@pytest.mark.parametrize(
+    ("name", "effective"),
+    [
+        ("qd-2025-ubnd-ha-noi-bai-bo-qd-28-2019.pdf", "2025-02-03"),  # "kể từ ngày 03tháng02năm 2025"
+        ("qd-04-2025-qd-ubnd-ha-noi-bai-bo-qd-21-2012.pdf", "2025-01-30"),  # "ngày 30 tháng 01năm 2025"
+    ],
+)
+def test_a_date_whose_spaces_the_pdf_text_layer_lost(name, effective):
+    # The same PDFs as poppler's `pdftotext -layout` extracts them (text offices paste from PDFs):
+    # the text layer has no space between the numbers and "tháng", "năm".
+    layout = subprocess.run(
+        ["pdftotext", "-layout", "-enc", "UTF-8", str(DEV / "docs" / name), "-"], capture_output=True, check=True
+    ).stdout.decode("utf-8")
+    assert legal_facts(join_split_syllables(normalize_text(layout)))["effective"]["date"] == effective
 
 
 def test_a_portal_banner_between_position_and_name_and_forms_in_annexes_are_skipped():

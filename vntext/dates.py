@@ -11,7 +11,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 _NUMERIC = r"(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})"
-_WORDS = r"(?P<d2>\d{1,2})\s+th[áa]ng\s+(?P<m2>\d{1,2})\s+n[ăa]m\s+(?P<y2>\d{4})"  # marks lost to OCR too
+# Marks lost to OCR too; spaces lost to PDF text layers ("ngày 03tháng02năm 2025").
+_WORDS = r"(?P<d2>\d{1,2})\s*th[áa]ng\s*(?P<m2>\d{1,2})\s*n[ăa]m\s*(?P<y2>\d{4})"
+# The same two spellings without groups, for patterns elsewhere that find a date in a longer phrase.
+NUMERIC_DATE = r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}"
+WORDS_DATE = r"\d{1,2}\s*th[áa]ng\s*\d{1,2}\s*n[ăa]m\s*\d{4}"
 DATE_PATTERN = re.compile(rf"(?<![\d/.-])(?:{_NUMERIC}|{_WORDS})(?![\d/])", re.IGNORECASE)
 
 
@@ -31,8 +35,8 @@ def parse_date(text: str) -> str | None:
     '2023-01-11'
     >>> parse_date("07/04/2023")
     '2023-04-07'
-    >>> parse_date("ngày 25/6") is None
-    True
+    >>> parse_date("ngày 25/6") is None, parse_date("kể từ ngày 03tháng02năm 2025")
+    (True, '2025-02-03')
     """
     return next((m.iso for m in find_dates(text)), None)
 
