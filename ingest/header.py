@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.lines import Line, joined, logical_lines, single_spaced
+from ingest.ocr_repair import numeral_digits
 from vntext.dates import WORDS_DATE, parse_date
 from vntext.normalize import fold_diacritics
 from vntext.numbers import DOCUMENT_NUMBER, parse_blank_number, parse_document_number
@@ -60,7 +61,6 @@ _NOT_ISSUER = re.compile(
 _NUMBER_WORD = re.compile(r"^S[ốỐôÔoO]\b")
 # A numeral misread by OCR before the "/" of a number: "II /2026/QĐ-UBND" (11), "l5/…", "2O/…".
 _OCR_NUMERAL = re.compile(r"^[\dIlO|]*[IlO|][\dIlO|]*(?=\s*/)")
-_OCR_DIGITS = str.maketrans("IlO|", "1101")
 _PREAMBLE = re.compile(
     r"^(?:Căn cứ|Thực hiện|Xét|Theo đề nghị|Trên cơ sở|Sau khi|Hội nghị|Tại phiên họp|Địa điểm|Kính gửi|Điều 1\b|Chương [IVX1]"
     r"|Phần |QUYẾT NGHỊ|QUYẾT ĐỊNH\s*:|I\.\s|1\.\s)"
@@ -251,7 +251,7 @@ def _number_on(lines: list[Line], index: int, anywhere: bool) -> tuple[Field | N
 def _ocr_numeral(rest: str) -> str:
     """The text after "Số:" with a numeral OCR read as letters put back ("II /2026/QĐ-UBND" -> "11 /2026/QĐ-UBND"):
     a number's numeral is digits only, so I, l, | and O there can only be misread 1s and 0s."""
-    return _OCR_NUMERAL.sub(lambda m: m.group(0).translate(_OCR_DIGITS), rest)
+    return _OCR_NUMERAL.sub(lambda m: numeral_digits(m.group(0)), rest)
 
 
 def _date(lines: list[Line], limit: int) -> tuple[Field | None, str | None, int | None]:

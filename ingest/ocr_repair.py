@@ -110,13 +110,18 @@ def repair_document_number(written: str) -> str | None:
     return _repaired(match) if match else None
 
 
+def numeral_digits(written: str) -> str:
+    """`written` with the letters tesseract reads for the digits of a numeral put back ("II" -> "11", "2O2O" -> "2020")."""
+    return written.translate(_NUMERAL_DIGIT)
+
+
 def _repair_number(match: re.Match[str]) -> str:
     repaired = _repaired(match)
     return repaired if repaired is not None else match.group(0)
 
 
 def _repaired(match: re.Match[str]) -> str | None:
-    numeral = match.group("num").translate(_NUMERAL_DIGIT)
+    numeral = numeral_digits(match.group("num"))
     written_year = match.group("year")
     if not numeral.isdigit() or (written_year is None and not re.search(r"\d", match.group("num"))):
         return None  # "Il/QĐ-UBND": without a year, a numeral of letters only is a word, not a number
@@ -125,7 +130,7 @@ def _repaired(match: re.Match[str]) -> str | None:
     if written_year is None:
         repaired = f"{numeral}{slash}{code}{rest}"
     else:
-        year = re.sub(r"\s", "", written_year).translate(_NUMERAL_DIGIT)
+        year = numeral_digits(re.sub(r"\s", "", written_year))
         if not (year.isdigit() and 1900 <= int(year) <= 2099):
             return None
         if not match.group("year_slash") and not (fold_diacritics(code).upper() in _TYPE_CODES and rest):
@@ -149,7 +154,7 @@ def _repaired_codes(code: str, rest: str) -> tuple[str, str]:
 
 def _repaired_term(code: str) -> str:
     """ "UBVHXHI5" -> "UBVHXH15": the legislature term closing a National Assembly body's code."""
-    return _TERM.sub(lambda m: m.group("term").translate(_NUMERAL_DIGIT), code)
+    return _TERM.sub(lambda m: numeral_digits(m.group("term")), code)
 
 
 def _letter_key(char: str) -> str:

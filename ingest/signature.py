@@ -88,8 +88,15 @@ _MODES = {
     "T/UQ": "TUQ.",
     "Q": "Q.",
 }
-_POSITION_WORDS = tuple(sorted((fold_diacritics(p).lower().replace(",", "") for p in POSITIONS), key=len, reverse=True))
-_POSITION_CAPITALS = {fold_diacritics(p).lower().replace(",", ""): p.upper() for p in POSITIONS}
+
+
+def _position_key(text: str) -> str:
+    """A position as compared: folded, lower case, without commas ("Phó Chủ tịch, Thường trực")."""
+    return fold_diacritics(text).lower().replace(",", "").strip()
+
+
+_POSITION_WORDS = tuple(sorted((_position_key(p) for p in POSITIONS), key=len, reverse=True))
+_POSITION_CAPITALS = {_position_key(p): p.upper() for p in POSITIONS}
 _LOST_FIRST_LETTER = {w[1:]: w for w in _POSITION_WORDS if " " in w}
 _NAME_WORD = r"[A-ZĐÀ-Ỹ][a-zđà-ỹ]+"
 _NAME = re.compile(rf"^({_NAME_WORD}(?:\s{_NAME_WORD}){{1,4}})$")
@@ -210,8 +217,7 @@ def _wrapped_position(position: str, text: str) -> str | None:
     """The position run onto the next line ("CHỦ TỊCH" / "NƯỚC CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"): the two
     lines joined when they name a longer position than the first line alone, else None."""
     joined = f"{position} {text}"
-    folded = fold_diacritics(joined).lower().replace(",", "")
-    alone = fold_diacritics(position).lower().replace(",", "")
+    folded, alone = _position_key(joined), _position_key(position)
     longest = next((w for w in _POSITION_WORDS if folded == w or folded.startswith(w + " ")), None)
     return joined if longest is not None and len(longest) > len(alone) else None
 
@@ -239,7 +245,7 @@ def _mode_and_position(text: str) -> tuple[str | None, str | None, tuple[str, in
 
 def _last_position(capitals: str) -> str | None:
     """The position at the end of capitals: "CHỦ TỊCH PHÓ CHỦ TỊCH" -> "PHÓ CHỦ TỊCH"; "BỘ TRƯỞNG BỘ TÀI CHÍNH" whole."""
-    folded = fold_diacritics(capitals).lower().replace(",", "").strip()
+    folded = _position_key(capitals)
     for words in _POSITION_WORDS:
         if folded.endswith(words) and (len(folded) == len(words) or folded[-len(words) - 1] == " "):
             return capitals.strip()[len(capitals.strip()) - len(words) :].strip()
@@ -251,7 +257,7 @@ def _last_position(capitals: str) -> str | None:
 def _restored_position(capitals: str) -> str | None:
     """A position whose first letter OCR lost (a stamp or the margin over it: "HỦ TỊCH" for "CHỦ TỊCH"), restored;
     None for anything else. Only a whole line of two or more words is read so: no other capitals fold to that."""
-    folded = fold_diacritics(capitals).lower().replace(",", "").strip()
+    folded = _position_key(capitals)
     whole = _LOST_FIRST_LETTER.get(folded)
     return _POSITION_CAPITALS[whole] if whole else None
 
@@ -267,7 +273,7 @@ def _position_line(text: str) -> bool:
     """A capitalized line that names a position ("PHÓ CHỦ TỊCH", "BỘ TRƯỞNG BỘ TÀI CHÍNH")."""
     if not re.fullmatch(r"[A-ZĐÀ-Ỹ ,.\-–]+", text.strip()) or len(text) > 80:
         return False
-    folded = fold_diacritics(text.strip()).lower().replace(",", "")
+    folded = _position_key(text)
     named = any(folded == w or folded.startswith(w + " ") or folded.endswith(" " + w) for w in _POSITION_WORDS)
     return named or _restored_position(text) is not None
 

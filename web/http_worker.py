@@ -105,6 +105,10 @@ def _chunked_body_arrival(body: bytes) -> Arrival:
 class RequestBufferingWorker(ThreadWorker):
     """gthread with requests buffered by the event loop (see the module docstring)."""
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.lingering: deque[TConn] = deque()
+
     def accept(self, listener) -> None:
         try:
             client, address = listener.accept()
@@ -123,10 +127,6 @@ class RequestBufferingWorker(ThreadWorker):
         self._await_request(conn)
         self._read(conn, client)
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.lingering: deque[TConn] = deque()
-
     def finish_request(self, conn, fs) -> None:
         """Keep-alive as gthread does; a closing connection lingers in the event loop instead of in
         gunicorn's close_graceful, which waits up to 2 s on the loop's own thread for the client to
@@ -144,7 +144,7 @@ class RequestBufferingWorker(ThreadWorker):
         super().murder_pending()
         now = time.monotonic()
         while self.lingering and self.lingering[0].timeout <= now:
-            self._close(self.lingering.popleft())
+            self._close(self.lingering.popleft())  # already off the queue
 
     def _linger(self, conn: TConn) -> None:
         """Half-close, then read and drop what the client still sends until it closes or LINGER passes,
@@ -153,8 +153,7 @@ class RequestBufferingWorker(ThreadWorker):
             conn.sock.shutdown(socket.SHUT_WR)
             conn.sock.setblocking(False)
         except OSError:
-            self.nr_conns -= 1
-            conn.close()
+            self._close(conn)
             return
         conn.timeout = time.monotonic() + LINGER
         self.lingering.append(conn)
@@ -168,13 +167,18 @@ class RequestBufferingWorker(ThreadWorker):
             return
         except OSError:
             pass
-        with contextlib.suppress(ValueError):
-            self.lingering.remove(conn)
-        self._close(conn)
+        self._close(conn, self.lingering)
 
-    def _close(self, conn: TConn) -> None:
+    def _release(self, conn: TConn, queue: deque[TConn] | None = None) -> None:
+        """Stop watching a connection: off the poller, and off `queue` (pending or lingering)."""
         with contextlib.suppress(KeyError, ValueError, OSError):
             self.poller.unregister(conn.sock)
+        if queue is not None:
+            with contextlib.suppress(ValueError):
+                queue.remove(conn)
+
+    def _close(self, conn: TConn, queue: deque[TConn] | None = None) -> None:
+        self._release(conn, queue)
         self.nr_conns -= 1
         conn.close()
 
@@ -203,9 +207,7 @@ class RequestBufferingWorker(ThreadWorker):
         except OSError:
             data = b""
         if not data:  # the client went away before finishing its request
-            self._forget(conn)
-            self.nr_conns -= 1
-            conn.close()
+            self._close(conn, self.pending_conns)
             return
         conn.received += data
         arrival = request_arrival(conn.received)
@@ -217,15 +219,9 @@ class RequestBufferingWorker(ThreadWorker):
                 with contextlib.suppress(OSError):
                     conn.sock.send(CONTINUE)  # 25 bytes into an empty send buffer: never blocks
             return
-        self._forget(conn)
+        self._release(conn, self.pending_conns)
         conn.whole = arrival is Arrival.WHOLE
         self._dispatch(conn)
-
-    def _forget(self, conn: TConn) -> None:
-        with contextlib.suppress(KeyError, ValueError, OSError):
-            self.poller.unregister(conn.sock)
-        with contextlib.suppress(ValueError):
-            self.pending_conns.remove(conn)
 
     def _dispatch(self, conn: TConn) -> None:
         """Hand a connection with a complete request to a thread, its bytes put back in front of the parser."""
@@ -238,8 +234,7 @@ class RequestBufferingWorker(ThreadWorker):
         try:
             conn.init()  # builds the parser (plain HTTP/1.x: no TLS, no HTTP/2 negotiation configured)
         except OSError:
-            self.nr_conns -= 1
-            conn.close()
+            self._close(conn)
             return
         conn.parser.unreader.unread(received)
         self.enqueue_req(conn)
