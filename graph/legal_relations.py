@@ -26,10 +26,11 @@ from vntext.normalize import fold_diacritics
 
 _VERB = r"(?:sửa\s+đổi|bổ\s+sung|bãi\s+bỏ|hủy\s+bỏ|thay\s+thế|đính\s+chính)"
 _OPENING_VERBS = re.compile(rf"^(?:{_VERB}(?:\s*,\s*|\s+và\s+|\s+)?)+", re.IGNORECASE)
-# "Thông tư này thay thế …", and "… này có hiệu lực kể từ ngày 08 tháng 01 năm 2020 và thay thế …" in one sentence.
+# "Thông tư này thay thế …", and "… này có hiệu lực kể từ ngày 08 tháng 01 năm 2020 và thay thế …" (or
+# "… từ ngày 01/01/2026, thay thế …") in one sentence.
 _SELF_VERBS = re.compile(
     rf"\b(?:Hiến pháp|Bộ luật|Luật|Pháp lệnh|Nghị quyết|Nghị định|Quyết định|Thông tư(?: liên tịch)?|Chỉ thị|Quy định|Quy chế)\s+này"
-    rf"\s+(?:có\s+hiệu\s+lực[^.;:]{{0,80}}?\s+và\s+)?(?:(?:sẽ|chính thức)\s+)?((?:{_VERB}(?:\s*,\s*|\s+và\s+|\s+)?)+)(?:cho\s+)?"
+    rf"\s+(?:có\s+hiệu\s+lực[^.;:]{{0,80}}?(?:\s+và|\s*,)\s+)?(?:(?:sẽ|chính thức)\s+)?((?:{_VERB}(?:\s*,\s*|\s+và\s+|\s+)?)+)(?:cho\s+)?"
 )
 # "… hết hiệu lực kể từ …"; "chấm dứt hiệu lực thi hành các Thông tư sau đây:" says the same of a list.
 _NO_LONGER = re.compile(r"\b(?:hết|chấm\s+dứt)\s+hiệu\s+lực\b")
@@ -49,9 +50,11 @@ _TITLE_VERBS = (
     (re.compile(r"\bthay the\b"), "replaces"),
     (re.compile(r"\b(?:trien khai|thuc hien|cu the hoa)\b"), "implements"),
 )
+# The proposer ends before "tại Tờ trình …" or "về …" (the Tờ trình's subject), but "Chánh Văn phòng Quốc gia về
+# giảm nghèo" is one name: "… quốc gia về …" names a national body.
 _PROPOSER = re.compile(
     r"(?:(?:Theo|Xét)\s+đề\s+nghị\s+của|(?:xem xét|Xét)\s+(?:các\s+)?Tờ\s+trình(?:\s+số\s+\S+)?(?:\s+ngày\s+[\d/]+|\s+ngày\s+\d+\s+tháng\s+\d+\s+năm\s+\d+)?\s+của)"
-    r"\s+(?P<who>[^;.()]{3,120}?)(?=\s+tại\s|\s+về\s|\s*[;.(]|,\s+(?:Báo cáo|ý kiến)|\s+và\s+ý\s+kiến|,?$"
+    r"\s+(?P<who>[^;.()]{3,120}?)(?=\s+tại\s|(?<!quốc\sgia)\s+về\s|\s*[;.(]|,\s+(?:Báo cáo|ý kiến)|\s+và\s+ý\s+kiến|,?$"
     r"|,\s+[^,;.]{0,150}?\bban\s+hành\b)",  # "… Môi trường công nghiệp," / "Bộ trưởng Bộ Công Thương ban hành Thông tư …"
     re.IGNORECASE,
 )
@@ -172,9 +175,10 @@ def _listed(
 
 
 # "thay thế Quyết định số 51/2008/QĐ-BCT ngày 30 tháng 12 năm 2008 của Bộ trưởng Bộ Công Thương ban hành
-# Quy chuẩn …, Thông tư số 10/2012/TT-BCT …": after a citation given whole (its date, its issuer, its title)
-# a comma and a numbered act start the next item, though the title between holds "về", "ban hành".
-_AFTER_A_FULL_CITATION = re.compile(r"^\s*ngày\s+\d{1,2}(?:/|\s+tháng\s+)\d{1,2}.{0,40}?\bcủa\s+\S.*,\s*$", re.DOTALL)
+# Quy chuẩn …, Thông tư số 10/2012/TT-BCT …" (or "… quy định về mẫu báo cáo … và Thông tư số 13/2016/TT-BKHĐT …"):
+# after a citation given whole (its date, its issuer, its title) a comma or "và" and a numbered act start the
+# next item, though the title between holds "về", "ban hành".
+_AFTER_A_FULL_CITATION = re.compile(r"^\s*ngày\s+\d{1,2}(?:/|\s+tháng\s+)\d{1,2}.{0,40}?\bcủa\s+\S.*(?:,|\svà)\s*$", re.DOTALL)
 
 
 def _quote_start(paragraph: Paragraph) -> int:

@@ -702,6 +702,36 @@ def test_a_number_typed_in_lower_case_inside_a_name_or_alone(relations_library):
     assert lookup_number(graph, store, "36/2025/tt-bnnmt")["number"] == "36/2025/TT-BNNMT"
 
 
+@pytest.fixture(scope="module")
+def fifth_round_library(tmp_path_factory):
+    """Real development documents of the fifth round whose relations showed classes not read before."""
+    names = ("tt-05-2023-tt-bkhdt-congbao.pdf", "tt-157-2025-tt-btc-congbao.pdf", "tt-02-2023-tt-bldtbxh.txt")
+    yield from dev_library(tmp_path_factory.mktemp("fifth-round-library"), names)
+
+
+def test_a_second_act_replaced_after_a_title_joined_by_va(fifth_round_library):
+    """Công báo print of TT 05/2023/TT-BKHĐT: "Thông tư này thay thế Thông tư số 22/2015/TT-BKHĐT ngày 18 tháng
+    12 năm 2015 của Bộ Kế hoạch và Đầu tư quy định về mẫu báo cáo … đầu tư và Thông tư số 13/2016/TT-BKHĐT …"."""
+    store, graph = fifth_round_library
+    replaced = {item["number"] for item in related_of(graph, store, "05/2023/TT-BKHĐT", "replaces")}
+    assert replaced == {"22/2015/TT-BKHĐT", "13/2016/TT-BKHĐT"}
+
+
+def test_in_force_from_a_date_then_a_comma_and_the_act_it_replaces(fifth_round_library):
+    """TT 157/2025/TT-BTC: "Thông tư này có hiệu lực từ ngày 01/01/2026, thay thế Thông tư số 18/2020/TT-BTC …"."""
+    store, graph = fifth_round_library
+    replaced = {item["number"] for item in related_of(graph, store, "157/2025/TT-BTC", "replaces")}
+    assert "18/2020/TT-BTC" in replaced
+
+
+def test_a_national_office_named_with_ve_is_the_whole_proposer(fifth_round_library):
+    """TT 02/2023/TT-BLĐTBXH (a gazette PDF's text): "Theo đề nghị của Chánh Văn phòng Quốc gia về giảm nghèo;"
+    — "về" belongs to the office's name, not to a Tờ trình's subject."""
+    store, graph = fifth_round_library
+    labels = [item["label"] for item in related_of(graph, store, "02/2023/TT-BLĐTBXH", "proposed_by")]
+    assert labels == ["Chánh Văn phòng Quốc gia về giảm nghèo"]
+
+
 def test_a_pdf_font_printing_latin_oi_for_u_horn_is_read_as_u_horn(dev_text):
     """Office PDFs whose font maps ư/Ư to Ƣ/ƣ (U+01A2/U+01A3): "BỘ CÔNG THƢƠNG", "hƣớng dẫn"."""
     text = dev_text("cv-1178-dck-ctt-2025-font-u-signed.pdf")
