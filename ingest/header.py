@@ -162,24 +162,36 @@ def _header_first(lines: list[Line]) -> list[Line]:
     and that block comes further down (a signed PDF whose header table is drawn after the page's body, so its
     text layer reads "QUYẾT ĐỊNH / Bãi bỏ … / Điều 1. … / ỦY BAN NHÂN DÂN / … / Số: 67/2024/QĐ-UBND / CỘNG HÒA …").
     The lines keep their spans: only the order the header is read in changes."""
-    filled = [line for line in lines if not line.blank]
+    filled = [line for line in lines if not line.blank and not _RUNNING_HEAD.match(line.text)]
     if not filled or _heading(filled[0]) is None:
         return lines
     motto = next((i for i, line in enumerate(lines) if i and _folded(line.text).startswith(_MOTTO)), None)
     if motto is None:
         return lines
-    start = end = motto
-    while start > 0 and motto - start < 4 and _in_header_block(lines[start - 1]):
-        start -= 1
-    while end + 1 < len(lines) and end - motto < 4 and _in_header_block(lines[end + 1]):
-        end += 1
-    block = lines[start : end + 1]
+    start = _block_edge(lines, motto, -1)
+    end = _block_edge(lines, motto, 1)
+    block = [line for line in lines[start : end + 1] if not line.blank]
     if not any(_number_on(block, i, False) or _is_place_date(line.text) for i, line in enumerate(block)):
         return lines
     return block + lines[:start] + lines[end + 1 :]
 
 
+def _block_edge(lines: list[Line], motto: int, step: int) -> int:
+    """The first (step -1) or last (step 1) line of the header block around the motto: up to four of its lines
+    that way, over the empty lines a gazette's PDF puts between them."""
+    edge, index, taken = motto, motto + step, 0
+    while 0 <= index < len(lines) and taken < 4:
+        if not lines[index].blank:
+            if not _in_header_block(lines[index]):
+                break
+            edge, taken = index, taken + 1
+        index += step
+    return edge
+
+
 _MOTTO = "cong hoa xa hoi chu nghia viet nam"
+# A gazette page's running head ("CÔNG BÁO/Số 243/Ngày 22-04-2026 101"), printed above whatever the page draws first.
+_RUNNING_HEAD = re.compile(r"^(?:\d+\s+)?CÔNG BÁO\s*/", re.IGNORECASE)
 
 
 def _in_header_block(line: Line) -> bool:

@@ -282,6 +282,8 @@ _RANKS = r"(?:(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy)|(?:GS|PG
 _RANK = re.compile(rf"^{_RANKS}\s+")
 _RANK_TAIL = re.compile(rf"\s+{_RANKS}\s*$")  # the rank a signer's name follows on the position's line
 _AFTER_NAME = re.compile(r"\s*(?:\(.*\)|\[.*\]|đã ký|Đã ký)\s*$")
+# What is left of a signing placeholder before the name ("[daky]Phạm Thị Thanh Trà", its tail "y]Phạm …").
+_BEFORE_NAME = re.compile(r"^(?:\[[^\]]*\]|[^\s\[\]]{1,6}\])\s*")
 
 
 def personal_name(text: str, *, near: bool = False) -> str | None:
@@ -291,7 +293,7 @@ def personal_name(text: str, *, near: bool = False) -> str | None:
     >>> personal_name("Đại tướng Tô Lâm"), personal_name("Nguyễn Văn Hùng Trần Thị Lan"), personal_name("Nơi nhận")
     ('Tô Lâm', 'Nguyễn Văn Hùng', None)
     """
-    text = _AFTER_NAME.sub("", _RANK.sub("", text.strip())).strip()
+    text = _AFTER_NAME.sub("", _RANK.sub("", _BEFORE_NAME.sub("", text.strip()))).strip()
     if _is_name(text, near=near):
         return text
     words = text.split()

@@ -11,11 +11,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 _NUMERIC = r"(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})"
-# Marks lost to OCR too; spaces lost to PDF text layers ("ngày 03tháng02năm 2025").
-_WORDS = r"(?P<d2>\d{1,2})\s*th[áa]ng\s*(?P<m2>\d{1,2})\s*n[ăa]m\s*(?P<y2>\d{4})"
+# Marks lost to OCR too; spaces lost to PDF text layers ("ngày 03tháng02năm 2025"); a stray point or comma
+# typed before the year ("ngày 15 tháng 02.năm 2024").
+_WORDS = r"(?P<d2>\d{1,2})\s*th[áa]ng\s*(?P<m2>\d{1,2})\s*[.,]?\s*n[ăa]m\s*(?P<y2>\d{4})"
 # The same two spellings without groups, for patterns elsewhere that find a date in a longer phrase.
 NUMERIC_DATE = r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}"
-WORDS_DATE = r"\d{1,2}\s*th[áa]ng\s*\d{1,2}\s*n[ăa]m\s*\d{4}"
+WORDS_DATE = r"\d{1,2}\s*th[áa]ng\s*\d{1,2}\s*[.,]?\s*n[ăa]m\s*\d{4}"
 DATE_PATTERN = re.compile(rf"(?<![\d/.-])(?:{_NUMERIC}|{_WORDS})(?![\d/])", re.IGNORECASE)
 
 

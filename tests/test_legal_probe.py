@@ -1,0 +1,54 @@
+"""Failure classes found by probing unlabelled real documents (tests/data/legal/probe, see its SOURCES.md).
+
+The probe ingests a few hundred real Công báo PDFs that no gold set holds and lists the documents where a
+fact every formal document states (number, date, signer, entry into force) came out empty; each class found
+that way has a test here on the real pages it was found on.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.legal_facts import legal_facts
+from tests.test_legal import text_of
+from vntext.dates import find_dates
+
+PROBE = Path(__file__).parent / "data" / "legal" / "probe"
+
+
+@pytest.mark.parametrize(
+    ("name", "number", "date", "issuer"),
+    [
+        ("tt-41-2026-tt-btc-congbao-p1.pdf", "41/2026/TT-BTC", "2026-04-06", "BỘ TÀI CHÍNH"),
+        ("tt-32-2026-tt-bkhcn-congbao-p1.pdf", "32/2026/TT-BKHCN", "2026-06-11", "BỘ KHOA HỌC VÀ CÔNG NGHỆ"),
+    ],
+)
+def test_a_gazette_page_whose_header_block_is_drawn_after_its_body(name, number, date, issuer):
+    """The text layer reads "CÔNG BÁO/Số …" (the running head), "THÔNG TƯ", the title, the Căn cứ lines and the
+    first articles, and only then the issuer, number, motto and date, with empty lines between them."""
+    text = text_of(PROBE / name)
+    assert text.startswith("CÔNG BÁO/Số")
+    facts = legal_facts(text)
+    assert (facts["number"]["text"], facts["date"]["text"], facts["type"]) == (number, date, "Thông tư")
+    assert [block["text"] for block in facts["issuer"]] == [issuer]
+
+
+def test_the_tail_of_a_signing_placeholder_glued_to_the_signers_name():
+    """A Công báo page prints "y]Phạm Thị Thanh Trà" under "PHÓ THỦ TƯỚNG": the end of a "[daky]" mark."""
+    facts = legal_facts(text_of(PROBE / "nq-19-2026-nq-cp-congbao-p1-p4.pdf"))
+    signer = facts["signer"]
+    assert (signer["name"], signer["position"], signer["mode"]) == ("Phạm Thị Thanh Trà", "PHÓ THỦ TƯỚNG", "KT.")
+
+
+def test_a_stray_point_between_the_month_and_the_year_of_an_entry_into_force():
+    """ "Thông tư này có hiệu lực thi hành kể từ ngày 15 tháng 02.năm 2024." """
+    facts = legal_facts(text_of(PROBE / "tt-16-2023-tt-bldtbxh-congbao-p1-p7.pdf"))
+    assert (facts["date"]["text"], facts["effective"]["date"]) == ("2023-12-29", "2024-02-15")
+
+
+def test_a_stray_point_or_comma_does_not_join_numbers_that_are_no_date():
+    assert [d.iso for d in find_dates("ngày 03 tháng 4, năm 2020")] == ["2020-04-03"]
+    assert list(find_dates("khoản 3. tháng 4 năm 2020")) == []
+    assert list(find_dates("Điều 12, tháng lương thứ 13")) == []
