@@ -225,7 +225,10 @@ def _number(lines: list[Line], limit: int) -> tuple[Field | None, str | None, st
                 return (*found, index)
     for index, line in enumerate(lines[:limit]):  # "Số:" misread by OCR ("S6:", "Sô;") or lost: the number alone
         misread = re.match(r"^S\S{0,2}\s*[:;]\s*", line.text)
-        alone = DOCUMENT_NUMBER.fullmatch(line.text[misread.end() if misread else 0 :].split(" ")[0].strip(" .;:*"))
+        if misread:  # after a "Số:" the number may be spaced as typed ("Só:3036 /SCT-CN")
+            alone = DOCUMENT_NUMBER.match(line.text, misread.end())
+        else:
+            alone = DOCUMENT_NUMBER.fullmatch(line.text.split(" ")[0].strip(" .;:*"))
         if alone and (parsed := parse_document_number(alone.group(0))) and parsed.issuer_code:
             return Field(parsed.canonical, line.start, line.end), None, None, index
     return None, None, None, None

@@ -14,6 +14,7 @@ import pytest
 from ingest.legal_facts import legal_facts
 from tests.test_legal import text_of
 from vntext.dates import find_dates
+from vntext.numbers import DOCUMENT_NUMBER, parse_document_number
 
 PROBE = Path(__file__).parent / "data" / "legal" / "probe"
 
@@ -52,3 +53,11 @@ def test_a_stray_point_or_comma_does_not_join_numbers_that_are_no_date():
     assert [d.iso for d in find_dates("ngày 03 tháng 4, năm 2020")] == ["2020-04-03"]
     assert list(find_dates("khoản 3. tháng 4 năm 2020")) == []
     assert list(find_dates("Điều 12, tháng lương thứ 13")) == []
+
+
+def test_a_number_typed_with_spaces_around_its_hyphen():
+    """ "Số: 2170/QĐ - UBND" in a signed provincial decision; "Kết luận số 269- KL/TU" on one of its Căn cứ lines."""
+    text = text_of(PROBE / "qd-2170-qd-ubnd-2026-lao-cai-p1.txt")
+    facts = legal_facts(text)
+    assert (facts["number"]["text"], facts["date"]["text"], facts["type"]) == ("2170/QĐ-UBND", "2026-06-23", "Quyết định")
+    assert "269-KL/TU" in {parse_document_number(m.group(0)).canonical for m in DOCUMENT_NUMBER.finditer(text)}

@@ -69,9 +69,10 @@ _ISSUER = r"[A-ZĐ][A-Za-zĐđ0-9]*(?:-\s?(?=[A-ZĐ])[A-ZĐ][A-Za-zĐđ0-9]*)*"
 # A numeral may carry a dotted ordinal ("66.7/2025/NQ-CP": resolutions issued in a series).
 STATE_NUMBER = (
     rf"(?P<num>\d{{1,5}}(?:\.\d{{1,2}})?[a-z]?)[ \t]{{0,4}}(?:/\s?(?P<year>(?:19|20)\d\d))?\s?/\s?(?P<code>{_CODE})"
-    rf"(?:-\s?(?=[A-ZĐ])(?P<issuer>{_ISSUER}))?"
+    # a space before the hyphen too, as typed or as a PDF spaces it ("2170/QĐ - UBND", "4280/SCT - CN")
+    rf"(?:[ \t]?-\s?(?=[A-ZĐ])(?P<issuer>{_ISSUER}))?"
 )
-PARTY_NUMBER = rf"(?P<pnum>\d{{1,5}})-(?P<pcode>{_CODE})/(?P<pissuer>{_ISSUER})"
+PARTY_NUMBER = rf"(?P<pnum>\d{{1,5}})-[ \t]?(?P<pcode>{_CODE})/(?P<pissuer>{_ISSUER})"
 DOCUMENT_NUMBER = re.compile(rf"(?<![\w/])(?:{PARTY_NUMBER}|{STATE_NUMBER})(?![\w/])")
 # The rest of a number whose numeral was left blank for the signature date ("Số:      /2025/QĐ-UBND").
 BLANK_NUMBER = re.compile(
