@@ -1,5 +1,8 @@
 """Paged sources: PDF (text layer, OCR for the pages without one) and images of pages (.png .jpg .tif).
 
+A page whose text layer is not Vietnamese text (glyphs mapped to the wrong code points, another engine's OCR
+without Vietnamese) is OCRed too, and the OCR kept where it reads as more Vietnamese than the layer.
+
 A reader raises `OcrNeeded` for the pages it has no text for; the ingest coordinator OCRs them
 (ingest/parsing.py: in parallel, cached by file hash) and calls the reader again with the results.
 So a mixed PDF OCRs only its image pages, and a re-ingest of an unchanged scan OCRs nothing.
@@ -20,6 +23,7 @@ from ingest.ocr import MAX_PIXELS, MIN_SIDE, OcrNeeded, OcrPage, PageRequest
 from ingest.ocr_repair import repair_ocr_text
 from ingest.raw import RawText
 from ingest.stamps import page_with_stamps
+from vntext.readability import unreadable, vietnamese_share
 
 _ENCRYPTED = "PDF is encrypted (password-protected): remove the password and ingest it again"
 
@@ -47,7 +51,8 @@ def read_pdf(data: bytes, ocr: OcrInput | None = None) -> RawText:
             for number, page in enumerate(reader.pages, start=1):
                 text = _page_text(page)
                 layers.append(text)
-                if text is None and page.get_contents() is not None:
+                # No text layer, or one that is not the page's words (a garbled font, another engine's OCR)
+                if (text is None or unreadable(text)) and page.get_contents() is not None:
                     box = page.mediabox
                     requests.append(PageRequest("pdf", number, float(box.width), float(box.height)))
             title = str(reader.metadata.title) if reader.metadata and reader.metadata.title else None
@@ -104,7 +109,15 @@ def _with_ocr(
             pages.append(layer or "")
             continue
         used.append(result)
-        if not result.blank and result.confidence < ocr.floor:
+        if layer:  # a text layer that does not read as Vietnamese: the OCR replaces it only where it reads better
+            read = repair_ocr_text(result.text)
+            better = result.confidence >= ocr.floor and vietnamese_share(read)[0] > vietnamese_share(layer)[0]
+            pages.append(read if better else layer)
+            notes.append(
+                f"page {number}: its text layer is not Vietnamese text (a garbled font or another engine's OCR); "
+                + ("read by OCR instead" if better else "OCR read no better, the text layer is kept")
+            )
+        elif not result.blank and result.confidence < ocr.floor:
             notes.append(
                 f"page {number} left out: OCR confidence {result.confidence:.0f} is under the floor {ocr.floor:g} "
                 "(REFORM_OCR_MIN_CONFIDENCE): check the scan"
