@@ -190,8 +190,9 @@ def _block_edge(lines: list[Line], motto: int, step: int) -> int:
 
 
 _MOTTO = "cong hoa xa hoi chu nghia viet nam"
-# A gazette page's running head ("CÔNG BÁO/Số 243/Ngày 22-04-2026 101"), printed above whatever the page draws first.
-_RUNNING_HEAD = re.compile(r"^(?:\d+\s+)?CÔNG BÁO\s*/", re.IGNORECASE)
+# A gazette page's running head ("CÔNG BÁO/Số 243/Ngày 22-04-2026 101") or its page number on a line of its own,
+# printed above whatever the page draws first.
+_RUNNING_HEAD = re.compile(r"^(?:(?:\d+\s+)?CÔNG BÁO\s*/|\d{1,4}$)", re.IGNORECASE)
 
 
 def _in_header_block(line: Line) -> bool:

@@ -24,6 +24,8 @@ PROBE = Path(__file__).parent / "data" / "legal" / "probe"
     [
         ("tt-41-2026-tt-btc-congbao-p1.pdf", "41/2026/TT-BTC", "2026-04-06", "BỘ TÀI CHÍNH"),
         ("tt-32-2026-tt-bkhcn-congbao-p1.pdf", "32/2026/TT-BKHCN", "2026-06-11", "BỘ KHOA HỌC VÀ CÔNG NGHỆ"),
+        # the same print as another extractor wrote it: the page number on a line under the running head
+        ("tt-32-2026-tt-bkhcn-repo-text.txt", "32/2026/TT-BKHCN", "2026-06-11", "BỘ KHOA HỌC VÀ CÔNG NGHỆ"),
     ],
 )
 def test_a_gazette_page_whose_header_block_is_drawn_after_its_body(name, number, date, issuer):
