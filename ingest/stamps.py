@@ -51,7 +51,37 @@ def page_with_stamps(page: Any, text: str) -> str:
         return text
     rows = _text_rows(page)
     for stamp in sorted(stamps, key=lambda s: (-s.y, s.x)):
-        text = _fill_blank(text, stamp, rows)
+        filled = _fill_blank(text, stamp, rows)
+        text = filled if filled != text else _over_printed_date(text, stamp, rows)
+    return text
+
+
+def _over_printed_date(text: str, stamp: Stamp, rows: list[tuple[float, list[_Word]]]) -> str:
+    """`text` with a day or month the drafter typed replaced by the one stamped onto it at signing.
+
+    A template may carry a provisional month ("ngày     tháng 4 năm 2026") that the e-office system's stamp
+    ("5") is then drawn over, right against it; the stamped value is the date of signing (the document cites
+    itself with it), so it replaces the typed one. Only a one- or two-digit stamp drawn between "ngày"/"tháng"
+    and a number of at most two digits on the same row is taken so.
+    """
+    if not re.fullmatch(r"\d{1,2}", stamp.text):
+        return text
+    tolerance = max(2.0, stamp.size * 0.4)  # drawn over the typed value, a stamp may sit a little higher
+    stamp_end = stamp.x + _ems(stamp.text) * stamp.size
+    for _, words in sorted((abs(y - stamp.y), words) for y, words in rows if abs(y - stamp.y) <= tolerance):
+        split = sum(1 for w in words if w.x < stamp.x - 0.5)
+        if not 0 < split < len(words):
+            continue
+        label, typed = words[split - 1], words[split]
+        if label.text.lower() not in ("ngày", "tháng") or not re.fullmatch(r"\d{1,2}", typed.text):
+            continue
+        if not 0 <= typed.x - stamp_end <= stamp.size * 0.5:
+            continue
+        found = list(re.finditer(rf"(?<!\w){_spaced(label.text)}(\s*){re.escape(typed.text)}(?!\d)", text))
+        if len(found) == 1:
+            start, end = found[0].span(1)[0], found[0].end()
+            words[split] = _Word(stamp.text, typed.x)  # the row's other stamps find their blanks with this in place
+            return text[:start] + " " + stamp.text + text[end:]
     return text
 
 

@@ -63,3 +63,10 @@ def test_a_number_typed_with_spaces_around_its_hyphen():
     facts = legal_facts(text)
     assert (facts["number"]["text"], facts["date"]["text"], facts["type"]) == ("2170/QĐ-UBND", "2026-06-23", "Quyết định")
     assert "269-KL/TU" in {parse_document_number(m.group(0)).canonical for m in DOCUMENT_NUMBER.finditer(text)}
+
+
+def test_a_month_stamped_at_signing_over_the_month_the_drafter_typed():
+    """The template reads "ngày     tháng 4 năm 2026"; the e-office system stamps "15" into the blank and "5" right
+    against the typed "4" (the decision cites itself as of 15/5/2026): the stamped month is the date's."""
+    facts = legal_facts(text_of(PROBE / "qd-1696-qd-ubnd-2026-lao-cai-p1.pdf"))
+    assert (facts["number"]["text"], facts["date"]["text"]) == ("1696/QĐ-UBND", "2026-05-15")
