@@ -37,6 +37,8 @@ _AFTER_DAYS = re.compile(
 # "kể từ ngày ký", "từ ngày được thông qua" (a resolution in force when adopted: the date it bears).
 _FROM_SIGNING = re.compile(rf"^\s*,?\s*{_KE}từ\s+(?:ngày|thời\s+điểm)\s+(?:được\s+)?(?:ký|ban\s+hành|thông\s+qua|công\s+bố)")
 _FROM_DATE = re.compile(rf"^\s*,?\s*{_KE}(?:từ|từ\s+sau)?\s*(?:ngày\s+)?({_DATE})")
+# "có hiệu lực thi hành từ năm ngân sách 2017": the budget year is the calendar year (Luật Ngân sách nhà nước).
+_FROM_BUDGET_YEAR = re.compile(rf"^\s*,?\s*{_KE}từ\s+năm\s+ngân\s+sách\s+((?:19|20)\d\d)\b")
 _UNTIL = re.compile(rf"^[^.;]{{0,60}}?đến\s+(?:hết\s+)?ngày\s+({_DATE})")
 WINDOW = 160
 
@@ -50,7 +52,7 @@ class ForceStatement:
     start: int
     end: int
     part: str | None = None  # "Điều 4" when only a part is concerned
-    rule: str = "date"  # "date", "signing" (kể từ ngày ký) or "after_days"
+    rule: str = "date"  # "date", "signing" (kể từ ngày ký), "after_days" or "budget_year" (từ năm ngân sách …)
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,8 @@ def _when(after: str, start: int, signed: str | None, *, kind: str = "from", par
         return ForceStatement(kind, signed, start, start + signing.end(), part, "signing")
     if explicit := _FROM_DATE.match(after):
         return ForceStatement(kind, parse_date(explicit.group(1)), start, start + explicit.end(), part)
+    if budget := _FROM_BUDGET_YEAR.match(after):
+        return ForceStatement(kind, f"{budget.group(1)}-01-01", start, start + budget.end(), part, "budget_year")
     if re.match(rf"^\s*,?\s*{_KE}từ\s+ngày\s*(?:[.…_]*\s*)tháng", after):
         return ForceStatement(kind, None, start, start + 30, part)  # the date was left blank
     return None

@@ -70,3 +70,15 @@ def test_a_month_stamped_at_signing_over_the_month_the_drafter_typed():
     against the typed "4" (the decision cites itself as of 15/5/2026): the stamped month is the date's."""
     facts = legal_facts(text_of(PROBE / "qd-1696-qd-ubnd-2026-lao-cai-p1.pdf"))
     assert (facts["number"]["text"], facts["date"]["text"]) == ("1696/QĐ-UBND", "2026-05-15")
+
+
+def test_a_law_in_force_from_a_budget_year():
+    """ "Luật này có hiệu lực thi hành từ năm ngân sách 2017": the budget year is the calendar year."""
+    facts = legal_facts(text_of(PROBE / "luat-83-2015-qh13-ngan-sach-nha-nuoc.txt"))
+    assert (facts["number"]["text"], facts["effective"]["date"]) == ("83/2015/QH13", "2017-01-01")
+
+
+def test_a_signers_name_over_da_ky_with_no_position_printed():
+    """A text collection keeps of the signature block only "Nguyễn Văn An" / "(Đã ký)" under the adoption line."""
+    facts = legal_facts(text_of(PROBE / "luat-06-2003-qh11-bien-gioi-quoc-gia.txt"))
+    assert (facts["signer"]["name"], facts["signer"]["position"]) == ("Nguyễn Văn An", None)
