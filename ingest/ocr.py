@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import IngestError
-from ingest.ocr_digits import reread_citation_digits
+from ingest.ocr_digits import OcrWord, reread_citation_digits
 
 LANGUAGE = "vie"
 DPI = 300
@@ -212,7 +212,7 @@ def _recognize(image, page: int, scratch: Path, *, timeout: float, started: floa
             (
                 p,
                 [
-                    [_Word(w.left + left, w.top + top, w.right + left, w.bottom + top, w.confidence, w.text) for w in s]
+                    [OcrWord(w.left + left, w.top + top, w.right + left, w.bottom + top, w.confidence, w.text) for w in s]
                     for s in segments
                 ],
             )
@@ -314,19 +314,9 @@ def _run(command: list[str], *, timeout: float, what: str, env: dict[str, str] |
         raise IngestError(f"{what} failed ({command[0]} exit status {result.returncode}: {message or 'no message'})")
 
 
-@dataclass(frozen=True)
-class _Word:
-    left: int
-    top: int
-    right: int
-    bottom: int
-    confidence: float
-    text: str
-
-
-def tsv_lines(tsv: str) -> list[tuple[tuple[int, int], list[_Word]]]:
+def tsv_lines(tsv: str) -> list[tuple[tuple[int, int], list[OcrWord]]]:
     """Tesseract's words grouped by line ((block, paragraph), words left to right), in reading order."""
-    lines: dict[tuple[int, int, int], list[_Word]] = {}
+    lines: dict[tuple[int, int, int], list[OcrWord]] = {}
     for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
         text = (row.get("text") or "").strip()
         if row.get("level") != "5" or not text:
@@ -337,11 +327,11 @@ def tsv_lines(tsv: str) -> list[tuple[tuple[int, int], list[_Word]]]:
             confidence = float(row.get("conf") or -1)
         except (KeyError, TypeError, ValueError):
             continue
-        lines.setdefault(key, []).append(_Word(left, top, left + width, top + height, confidence, text))
+        lines.setdefault(key, []).append(OcrWord(left, top, left + width, top + height, confidence, text))
     return [((key[0], key[1]), sorted(words, key=lambda w: w.left)) for key, words in lines.items()]
 
 
-def split_columns(words: list[_Word]) -> list[list[_Word]]:
+def split_columns(words: list[OcrWord]) -> list[list[OcrWord]]:
     """A line's words cut where the gap is wider than three line heights (two columns side by side)."""
     heights = sorted(w.bottom - w.top for w in words)
     gap = 3 * heights[len(heights) // 2]
@@ -364,7 +354,7 @@ def tsv_text(tsv: str) -> str:
     return _rows_text([(paragraph, split_columns(words)) for paragraph, words in tsv_lines(tsv)])
 
 
-_Row = tuple[tuple[int, int], list[list[_Word]]]
+_Row = tuple[tuple[int, int], list[list[OcrWord]]]
 
 
 def _rows_text(rows: list[_Row]) -> str:
@@ -378,7 +368,7 @@ def _rows_text(rows: list[_Row]) -> str:
     return "\n".join(out)
 
 
-def _mean_confidence(words: list[_Word]) -> float:
+def _mean_confidence(words: list[OcrWord]) -> float:
     return sum(w.confidence for w in words) / len(words)
 
 
@@ -420,7 +410,7 @@ def reread_weak_column(rows: list[_Row], read_crop) -> list[_Row]:
     return rows[:first] + replacement + rows[last + 1 :]
 
 
-def _misread_column(segment: list[_Word]) -> bool:
+def _misread_column(segment: list[OcrWord]) -> bool:
     """A right-hand segment read with low confidence that holds text: a letter or digit at least.
 
     A lone speck read as ":" or "_" beside a line is no column: cropping the blank paper right of it
@@ -429,11 +419,11 @@ def _misread_column(segment: list[_Word]) -> bool:
     return bool(segment) and _mean_confidence(segment) < 70 and any(c.isalnum() for w in segment for c in w.text)
 
 
-def _apart_at(segments: list[list[_Word]], x: int) -> bool:
+def _apart_at(segments: list[list[OcrWord]], x: int) -> bool:
     """No word of the row crosses the column edge `x`."""
     return all(w.right < x or w.left >= x for s in segments for w in s)
 
 
-def _middle(segments: list[list[_Word]]) -> float:
+def _middle(segments: list[list[OcrWord]]) -> float:
     words = [w for s in segments for w in s]
     return (min(w.top for w in words) + max(w.bottom for w in words)) / 2 if words else 0.0

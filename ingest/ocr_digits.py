@@ -87,8 +87,9 @@ class _Slot:
 
 
 @dataclass(frozen=True)
-class _Span:
-    """Two words read as one: their box and text."""
+class OcrWord:
+    """A word tesseract read: its box on the page image, its confidence and its text (ingest.ocr's TSV
+    words, and two of them read as one here)."""
 
     left: int
     top: int
@@ -169,7 +170,7 @@ def _word(rows: Sequence[Row], slot: _Slot) -> WordBox:
     words = rows[slot.row][1][slot.segment][slot.index : slot.index + slot.span]
     if len(words) == 1:
         return words[0]
-    return _Span(
+    return OcrWord(
         min(w.left for w in words),
         min(w.top for w in words),
         max(w.right for w in words),

@@ -16,7 +16,7 @@ from PIL import Image
 
 from core.errors import IngestError
 from core.settings import Settings
-from ingest.ocr import OcrNeeded, _Word, clean_ocr_text, reread_weak_column, skew_angle
+from ingest.ocr import OcrNeeded, OcrWord, clean_ocr_text, reread_weak_column, skew_angle
 from ingest.ocr_repair import repair_ocr_text
 from ingest.pipeline import ingest_paths
 from ingest.readers import read_file
@@ -207,7 +207,7 @@ def test_ocr_repair_changes_no_text_of_the_development_documents():
 
 def _row(paragraph, *segments):
     """A row of words (text, confidence, left), 40 pixels high at y=100."""
-    return (paragraph, [[_Word(left, 100, left + 10 * len(t), 140, c, t) for t, c, left in s] for s in segments])
+    return (paragraph, [[OcrWord(left, 100, left + 10 * len(t), 140, c, t) for t, c, left in s] for s in segments])
 
 
 def test_a_speck_beside_a_line_is_not_read_again_as_a_column():
@@ -217,6 +217,6 @@ def test_a_speck_beside_a_line_is_not_read_again_as_a_column():
 
 def test_a_column_read_again_as_noise_is_dropped():
     rows = [_row((1, 1), [("Nơi", 97, 100), ("nhận:", 93, 200)], [("KT,", 20, 2000), ("CHU", 30, 2100)])]
-    noise = [((1, 1), [[_Word(2000, 100, 2100, 140, 5, "Shenliiei"), _Word(2100, 100, 2200, 140, 12, "ái")]])]
+    noise = [((1, 1), [[OcrWord(2000, 100, 2100, 140, 5, "Shenliiei"), OcrWord(2100, 100, 2200, 140, 12, "ái")]])]
     reread = reread_weak_column(rows, lambda *_: noise)
     assert [[w.text for w in s] for s in reread[0][1]] == [["Nơi", "nhận:"]]

@@ -130,10 +130,10 @@ def test_re_readings_that_disagree_change_nothing():
 
 
 def _box(text, confidence):
-    from ingest.ocr import _Word
+    from ingest.ocr_digits import OcrWord
 
     left = {"ngày": 10, "tháng": 200}.get(text, 100)
-    return _Word(left, 20, left + 60, 60, confidence, text)
+    return OcrWord(left, 20, left + 60, 60, confidence, text)
 
 
 @pytest.mark.parametrize(
