@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ingest.lines import Line, joined, logical_lines, single_spaced
 from ingest.ocr_repair import numeral_digits
-from vntext.dates import WORDS_DATE, parse_date
+from vntext.dates import NUMERIC_DATE, WORDS_DATE, parse_date
 from vntext.normalize import fold_diacritics
 from vntext.numbers import DOCUMENT_NUMBER, parse_blank_number, parse_document_number
 
@@ -74,7 +74,11 @@ _ENACTING = re.compile(
     r"|(?:TỔNG )?CỤC TRƯỞNG (?:TỔNG )?CỤC|(?:TỔNG )?GIÁM ĐỐC (?:SỞ|TRUNG TÂM|BẢO HIỂM|ĐÀI|KHO BẠC|ĐẠI HỌC)|THỐNG ĐỐC NGÂN HÀNG)"
 )
 _ADOPTION = re.compile(
-    r"(?:Hiến pháp|Bộ luật|Luật|Pháp lệnh|Nghị quyết) này (?:đã )?được .{0,240}?thông qua ngày\s+(" + WORDS_DATE + ")",
+    r"(?:Hiến pháp|Bộ luật|Luật|Pháp lệnh|Nghị quyết) này (?:đã )?được .{0,240}?thông qua ngày\s+("
+    + WORDS_DATE
+    + "|"
+    + NUMERIC_DATE
+    + ")",
     re.DOTALL,
 )
 HEADER_WINDOW = 16000  # a portal page may put its menus and a metadata table first
@@ -145,6 +149,12 @@ def parse_header(text: str) -> Header:
     if date is None and year is None:
         date, source = _adoption_date(text), "adoption"
         source = source if date else None
+    elif (
+        _adopted_by_vote(type_name, number) and (adopted := _adoption_date(text)) and (date is None or adopted.text != date.text)
+    ):
+        # a law's date is the day the assembly adopted it; a header date that says otherwise is a copy's slip
+        # (the VLC text of Luật 73/2006/QH11 heads it "ngày 29 tháng 6", adopted "ngày 29 tháng 11 năm 2006")
+        date, source = adopted, "adoption"
     if (block := _authentication(text)) is not None:  # a consolidated text: the number at its top is the consolidated one's
         number, type_name, issuer_blocks, date, place = (
             block.number,
@@ -255,6 +265,7 @@ def _number_on(lines: list[Line], index: int, anywhere: bool) -> tuple[Field | N
     elif rest.rstrip().endswith(("-", "/")) and index + 1 < len(lines):  # "Số: 15/2020/NĐ-" / "CP"
         rest = rest.rstrip() + lines[index + 1].text.split()[0]
     kind = match.group("kind")
+    rest = _SPACED_TERM.sub(r"\1", rest)
     found = DOCUMENT_NUMBER.match(_ocr_numeral(rest.strip()))
     if found and (parsed := parse_document_number(found.group(0))):
         return Field(parsed.canonical, line.start, line.end), None, kind
@@ -262,6 +273,10 @@ def _number_on(lines: list[Line], index: int, anywhere: bool) -> tuple[Field | N
     if blank is not None and rest.strip().startswith("/"):
         return None, blank.canonical, kind
     return None
+
+
+# A legislature's term typed apart from its code on the number line: "Luật số: 73/2006/QH 11".
+_SPACED_TERM = re.compile(r"(/(?:UBTVQH|QH))\s+(?=\d{1,2}\b)")
 
 
 def _ocr_numeral(rest: str) -> str:
@@ -491,6 +506,13 @@ def _adoption_date(text: str) -> Field | None:
 
 
 LAW_TYPES = ("Hiến pháp", "Bộ luật", "Luật", "Pháp lệnh")
+
+
+def _adopted_by_vote(type_name: str | None, number: Field | None) -> bool:
+    """A law, or a resolution of the National Assembly or its Standing Committee: dated by its adoption."""
+    if type_name in LAW_TYPES:
+        return True
+    return type_name == "Nghị quyết" and number is not None and bool(re.search(r"/(?:UBTVQH|QH)\d*$", number.text))
 
 
 def readable_subject(text: str, subject: str, type_name: str | None = None) -> str:

@@ -82,3 +82,10 @@ def test_a_signers_name_over_da_ky_with_no_position_printed():
     """A text collection keeps of the signature block only "Nguyễn Văn An" / "(Đã ký)" under the adoption line."""
     facts = legal_facts(text_of(PROBE / "luat-06-2003-qh11-bien-gioi-quoc-gia.txt"))
     assert (facts["signer"]["name"], facts["signer"]["position"]) == ("Nguyễn Văn An", None)
+
+
+def test_a_law_is_dated_by_its_adoption_when_its_header_says_otherwise():
+    """ "Luật số: 73/2006/QH 11" / "Hà Nội, ngày 29 tháng 6 năm 2006" over a law "thông qua ngày 29 tháng 11 năm
+    2006": the number's term joined to its code, the date the assembly's vote."""
+    facts = legal_facts(text_of(PROBE / "luat-73-2006-qh11-binh-dang-gioi.txt"))
+    assert (facts["number"]["text"], facts["date"]["text"], facts["date_source"]) == ("73/2006/QH11", "2006-11-29", "adoption")
