@@ -48,15 +48,32 @@ def normalize_text(text: str) -> str:
     'QUYẾT ĐỊNH 15/2020/NĐ-CP'
     >>> normalize_text("BỘ CÔNG THƢƠNG, hƣớng dẫn")  # Ƣ ƣ (Latin OI) printed for Ư ư by PDF fonts
     'BỘ CÔNG THƯƠNG, hướng dẫn'
+    >>> normalize_text("Thông tư số 06/2022/TT-B\\u0422\\u0421")  # Cyrillic Т and С typed into a code
+    'Thông tư số 06/2022/TT-BTC'
     >>> normalize_text("\\u0300 số 5\\u0301")
     'số 5'
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _INVISIBLE.sub("", text).translate(_LOOKALIKES)
+    text = _MIXED_SCRIPT.sub(_latin_lookalikes, text)
     text = normalize_tone_marks(_ORPHAN_MARKS.sub("", unicodedata.normalize("NFD", text)))
     lines = [_HORIZONTAL_SPACE.sub(" ", line).strip() for line in text.split("\n")]
     text = "\n".join(lines)
     return _MANY_BLANK_LINES.sub("\n\n", text).strip("\n")
+
+
+# Cyrillic letters that look Latin, typed into a Latin word by mistake ("06/2022/TT-BТС" with Cyrillic Т and С in
+# a Công báo text): only in a word that also has ASCII letters, so Cyrillic words stay as they are.
+_CYRILLIC_LOOKALIKES = str.maketrans(
+    "АВЕКМНОРСТХаеорсухІіЈјЅѕ",
+    "ABEKMHOPCTXaeopcyxIiJjSs",
+)
+_MIXED_SCRIPT = re.compile(r"[^\s/]*[\u0400-\u04ff][^\s/]*")
+
+
+def _latin_lookalikes(match: re.Match[str]) -> str:
+    word = match.group(0)
+    return word.translate(_CYRILLIC_LOOKALIKES) if re.search("[A-Za-z]", word) else word
 
 
 def normalize_tone_marks(text: str) -> str:
