@@ -55,7 +55,8 @@ def normalize_text(text: str) -> str:
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _INVISIBLE.sub("", text).translate(_LOOKALIKES)
-    text = _MIXED_SCRIPT.sub(_latin_lookalikes, text)
+    if _CYRILLIC.search(text):  # rare: the word-by-word pass only then
+        text = _TOKEN.sub(_latin_lookalikes, text)
     text = normalize_tone_marks(_ORPHAN_MARKS.sub("", unicodedata.normalize("NFD", text)))
     lines = [_HORIZONTAL_SPACE.sub(" ", line).strip() for line in text.split("\n")]
     text = "\n".join(lines)
@@ -68,12 +69,15 @@ _CYRILLIC_LOOKALIKES = str.maketrans(
     "АВЕКМНОРСТХаеорсухІіЈјЅѕ",
     "ABEKMHOPCTXaeopcyxIiJjSs",
 )
-_MIXED_SCRIPT = re.compile(r"[^\s/]*[\u0400-\u04ff][^\s/]*")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_TOKEN = re.compile(r"[^\s/]+")  # linear: a pattern searching for the Cyrillic letter inside a word backtracks
 
 
 def _latin_lookalikes(match: re.Match[str]) -> str:
     word = match.group(0)
-    return word.translate(_CYRILLIC_LOOKALIKES) if re.search("[A-Za-z]", word) else word
+    if _CYRILLIC.search(word) and re.search("[A-Za-z]", word):
+        return word.translate(_CYRILLIC_LOOKALIKES)
+    return word
 
 
 def normalize_tone_marks(text: str) -> str:
