@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol, TypeVar
 
-from ingest.ocr_repair import repair_document_number
+from ingest.ocr_repair import NUMERAL_LIKE, repair_document_number
 from vntext.normalize import fold_diacritics
 from vntext.numbers import parse_document_number
 
@@ -35,14 +35,9 @@ LANGUAGES = ("vie", "eng")  # models reading again; only Vietnamese writes "thá
 MAJORITY = 3  # of the five readings (the first and four re-readings) a new value needs (2 re-readings if the first is none)
 MAX_WORDS = 40  # words of one page read again at most (a page of tables of figures is no citation list)
 
-_DIGIT_LIKE = {
-    **dict.fromkeys("OoQ", "0"),
-    **dict.fromkeys("IlÌÍìí|!TL", "1"),
-    **dict.fromkeys("SŠš$", "5"),
-    "§": "8",
-    "B": "8",
-    "Z": "2",
-}
+# The look-alikes of a numeral's digits (ocr_repair), and in a word already known to be a day, month or year
+# also T and L read for 1, $ for 5, § for 8.
+_DIGIT_LIKE = {**NUMERAL_LIKE, "T": "1", "L": "1", "$": "5", "§": "8"}
 _TO_DIGIT = str.maketrans(_DIGIT_LIKE)
 _TRAIL = ".,;:)]}"
 _LEAD = "([{_/-—–'\"‘“"

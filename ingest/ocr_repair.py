@@ -39,9 +39,9 @@ _TO_DIGIT = str.maketrans({**_LOOK_ALIKES, **dict.fromkeys(_FIVE, "5")})
 _WITHOUT_NOISE = str.maketrans({**_LOOK_ALIKES, **dict.fromkeys(_FIVE, "")})
 
 # Inside a document number's numeral and year: the letters tesseract reads for digits of a numbers font.
-_NUMERAL_LIKE = {**dict.fromkeys("OoQ", "0"), **dict.fromkeys("IlÌÍìí|!", "1"), **dict.fromkeys("SŠš", "5"), "B": "8", "Z": "2"}
-_NUMERAL_DIGIT = str.maketrans(_NUMERAL_LIKE)
-_N = "0-9" + re.escape("".join(_NUMERAL_LIKE))
+NUMERAL_LIKE = {**dict.fromkeys("OoQ", "0"), **dict.fromkeys("IlÌÍìí|!", "1"), **dict.fromkeys("SŠš", "5"), "B": "8", "Z": "2"}
+_NUMERAL_DIGIT = str.maketrans(NUMERAL_LIKE)
+_N = "0-9" + re.escape("".join(NUMERAL_LIKE))
 _DASH = "-\u2010\u2011\u2012\u2013\u2014\u2212"
 _CODE_PART = r"[A-ZĐÐ][A-Za-zĐđÐ0-9|]*"
 _NUMBER_SHAPE = re.compile(

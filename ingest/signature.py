@@ -146,15 +146,12 @@ def parse_signature(text: str, body_start: int = 0) -> Signature | None:
 def _name_marked_signed(text: str, lines: list[Line]) -> Signature | None:
     """A name over "(Đã ký)" with no position printed: how text collections end a law whose signature block
     they kept only in part ("… thông qua ngày 17 tháng 6 năm 2003." / "Nguyễn Văn An" / "(Đã ký)")."""
-    for index in range(len(lines) - 1, 0, -1):
-        if lines[index].blank or not _SIGNED_MARK.match(lines[index].text):
-            continue
-        before = _previous_filled(lines, index)
-        person = personal_name(lines[before].text) if before is not None else None
-        if person and before is not None:
-            return _signature(text, lines, before, before, (person, lines[before].start, lines[before].end), None, None)
+    mark = next((i for i in range(len(lines) - 1, 0, -1) if not lines[i].blank and _SIGNED_MARK.match(lines[i].text)), None)
+    before = _previous_filled(lines, mark) if mark is not None else None
+    person = personal_name(lines[before].text) if before is not None else None
+    if person is None or before is None:
         return None
-    return None
+    return _signature(text, lines, before, before, (person, lines[before].start, lines[before].end), None, None)
 
 
 def _previous_filled(lines: list[Line], index: int) -> int | None:

@@ -17,8 +17,7 @@ _ONSET = r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?"
 _RHYME = r"[aăâeêioôơuưy]{1,3}(?:ch|ng|nh|[cmnpt])?"
 _SYLLABLE = re.compile(rf"^{_ONSET}{_RHYME}$")
 _WORD = re.compile(r"[^\s\d.,;:!?()\[\]{}\"'“”‘’/\\\-–—…_*+=<>|%&@#$^~`]+")
-# Words of a page that no spelling test should judge: capitals are codes and headings ("UBND", "QĐ-TTg").
-_MIN_WORDS = 40
+_MIN_WORDS = 40  # fewer judged words than this (a stamp, a page number) say nothing about a page
 
 
 def is_syllable(word: str) -> bool:
@@ -35,7 +34,8 @@ def is_syllable(word: str) -> bool:
 
 
 def vietnamese_share(text: str) -> tuple[float, int]:
-    """(share of Vietnamese syllables, words judged) over the words of `text` that hold a lower-case letter."""
+    """(share of Vietnamese syllables, words judged) over the words of `text` that hold a lower-case letter:
+    words in capitals are codes and headings ("UBND", "QĐ-TTg") no spelling test should judge."""
     words = [w for w in _WORD.findall(text) if any(c.islower() for c in w)]
     if not words:
         return 1.0, 0
