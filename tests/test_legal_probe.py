@@ -89,3 +89,15 @@ def test_a_law_is_dated_by_its_adoption_when_its_header_says_otherwise():
     2006": the number's term joined to its code, the date the assembly's vote."""
     facts = legal_facts(text_of(PROBE / "luat-73-2006-qh11-binh-dang-gioi.txt"))
     assert (facts["number"]["text"], facts["date"]["text"], facts["date_source"]) == ("73/2006/QH11", "2006-11-29", "adoption")
+
+
+def test_a_font_that_prints_vietnamese_letters_as_cyrillic_code_points():
+    """A Hà Nội decision's text layer reads "Căn cӭ", "hiӋu lӵc", "Trҫn Sӻ Thanh": its font maps ạ…ự and ỷ ỹ to
+    Cyrillic code points a fixed distance below them."""
+    text = text_of(PROBE / "qd-2024-ubnd-ha-noi-cyrillic-font-p1.pdf")
+    assert not any("\u0400" <= ch <= "\u04ff" for ch in text)
+    assert "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015" in text
+    facts = legal_facts(text)
+    signer = facts["signer"]
+    assert (signer["name"], signer["position"], signer["mode"]) == ("Trần Sỹ Thanh", "CHỦ TỊCH", "TM.")
+    assert (facts["number"]["text"], facts["date"]["text"]) == ("35/2024/QĐ-UBND", "2024-05-28")

@@ -50,6 +50,8 @@ def normalize_text(text: str) -> str:
     'BỘ CÔNG THƯƠNG, hướng dẫn'
     >>> normalize_text("Thông tư số 06/2022/TT-B\\u0422\\u0421")  # Cyrillic Т and С typed into a code
     'Thông tư số 06/2022/TT-BTC'
+    >>> normalize_text("Căn c\\u04ed Lu\\u04b1t; Tr\\u04abn S\\u04fb Thanh")  # a font's Vietnamese letters in Cyrillic
+    'Căn cứ Luật; Trần Sỹ Thanh'
     >>> normalize_text("\\u0300 số 5\\u0301")
     'số 5'
     """
@@ -73,10 +75,21 @@ _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _TOKEN = re.compile(r"[^\s/]+")  # linear: a pattern searching for the Cyrillic letter inside a word backtracks
 
 
+# A PDF font seen on signed provincial decisions (Hà Nội, 2024) maps Vietnamese precomposed letters to Cyrillic code
+# points a fixed distance below them: "Căn cӭ" for "Căn cứ", "hiӋu" for "hiệu", "Trҫn" for "Trần". Ạ…ự (U+1EA0–U+1EF1)
+# sit at U+04A4–U+04F5 and Ỷ ỷ Ỹ ỹ at U+04F8–U+04FB (read off 22 letters of one 9-page document); Ỳ ỳ Ỵ ỵ were not
+# seen, so their places stay unmapped. Only in a word that also has Latin letters, like the look-alikes.
+_FONT_SHIFTED_VIETNAMESE = str.maketrans(
+    {chr(code): chr(code + 0x19FC) for code in range(0x04A4, 0x04F6)}
+    | {chr(code): chr(code + 0x19FE) for code in range(0x04F8, 0x04FC)}
+)
+_LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+
+
 def _latin_lookalikes(match: re.Match[str]) -> str:
     word = match.group(0)
-    if _CYRILLIC.search(word) and re.search("[A-Za-z]", word):
-        return word.translate(_CYRILLIC_LOOKALIKES)
+    if _CYRILLIC.search(word) and _LATIN_LETTER.search(word):
+        return word.translate(_CYRILLIC_LOOKALIKES).translate(_FONT_SHIFTED_VIETNAMESE)
     return word
 
 
