@@ -24,6 +24,12 @@ _SUBJECT = re.compile(rf"(?P<type>{_TYPES})\s+này\s+(?:(?:chính thức|sẽ|đ
 # "Điều 2. Quyết định có hiệu lực …": an article opening with the type alone, "này" left out, still speaks of
 # the document itself (a transitional clause names the act it means: "Quyết định số …", "Quyết định đó").
 _BARE_SUBJECT = re.compile(rf"Điều\s+\d+[a-z]?\s*[.:]\s*(?P<type>{_TYPES})\s+(?:(?:chính thức|sẽ|được)\s+)?$")
+# "Nghị quyết này đã được Hội đồng Thẩm phán Tòa án nhân dân tối cao thông qua ngày 11 tháng 01 năm 2019 và có hiệu
+# lực thi hành kể từ ngày …": the adoption between the subject and its entry into force.
+_ADOPTED_SUBJECT = re.compile(
+    rf"(?P<type>{_TYPES})\s+này\s+(?:đã\s+)?được\s+[^.;]{{0,120}}?thông\s+qua\s+(?:ngày\s+)?(?:{WORDS_DATE}|{NUMERIC_DATE})"
+    r"\s*,?\s*(?:và\s+)?$"
+)
 _PART = re.compile(
     r"(?:(?:điểm\s+\w+\s+)?khoản\s+\d+\s+)?(?:Điều|Chương|Mục)\s+[\dIVXLC]+[a-z]?(?:\s*(?:,|và)\s*(?:Điều\s+)?\d+)*"
 )
@@ -32,7 +38,8 @@ _IN_FORCE = re.compile(r"(?:có|hết)\s+hiệu\s+lực(?:\s+(?:thi\s+hành|th�
 _KE = r"(?:k[eêéèẻẽẹếềểễệ]\s+)?"
 _DATE = f"{WORDS_DATE}|{NUMERIC_DATE}"
 _AFTER_DAYS = re.compile(
-    rf"^\s*,?\s*{_KE}(?:sau|từ\s+sau)\s+(\d{{1,3}})\s+ngày,?\s*{_KE}từ\s+ngày\s+(?:được\s+)?(?:ký|ban\s+hành|thông\s+qua|công\s+bố)"
+    rf"^\s*,?\s*{_KE}(?:sau|từ\s+sau)\s+(\d{{1,3}})\s+(ngày|tháng),?\s*{_KE}từ\s+ngày\s+(?:được\s+)?"
+    r"(?:ký|ban\s+hành|thông\s+qua|công\s+bố)"
 )
 # "kể từ ngày ký", "từ ngày được thông qua" (a resolution in force when adopted: the date it bears).
 _FROM_SIGNING = re.compile(rf"^\s*,?\s*{_KE}từ\s+(?:ngày|thời\s+điểm)\s+(?:được\s+)?(?:ký|ban\s+hành|thông\s+qua|công\s+bố)")
@@ -70,6 +77,8 @@ def in_force(text: str, *, type_name: str | None, signed: str | None, end: int |
     ('2024-03-15', 'signing')
     >>> in_force("Nghị định này có hiệu lực sau 45 ngày kể từ ngày ký ban hành.", type_name="Nghị định", signed="2021-12-04").effective.date
     '2022-01-18'
+    >>> in_force("Luật này có hiệu lực sau 6 tháng, kể từ ngày ký.", type_name="Luật", signed="2010-08-31").effective.date
+    '2011-02-28'
     >>> f = in_force("Nghị quyết này có hiệu lực từ ngày 01/7/2025 đến hết ngày 31/12/2026.", type_name="Nghị quyết", signed=None)
     >>> f.effective.date, f.until.date
     ('2025-07-01', '2026-12-31')
@@ -80,7 +89,11 @@ def in_force(text: str, *, type_name: str | None, signed: str | None, end: int |
     parts = []
     for match in _IN_FORCE.finditer(flat):
         before = flat[max(0, match.start() - 120) : match.start()]
-        subject = _SUBJECT.search(before) or _BARE_SUBJECT.search(before)
+        subject = (
+            _SUBJECT.search(before)
+            or _BARE_SUBJECT.search(before)
+            or _ADOPTED_SUBJECT.search(flat[max(0, match.start() - 240) : match.start()])
+        )
         after = flat[match.end() : match.end() + WINDOW]
         ending = match.group(0).lower().startswith("hết")
         if subject is None:
@@ -108,7 +121,8 @@ def in_force(text: str, *, type_name: str | None, signed: str | None, end: int |
 
 def _when(after: str, start: int, signed: str | None, *, kind: str = "from", part: str | None = None) -> ForceStatement | None:
     if days := _AFTER_DAYS.match(after):
-        date = _plus_days(signed, int(days.group(1)))
+        count = int(days.group(1))
+        date = _plus_days(signed, count) if days.group(2) == "ngày" else _plus_months(signed, count)
         return ForceStatement(kind, date, start, start + days.end(), part, "after_days")
     if signing := _FROM_SIGNING.match(after):
         return ForceStatement(kind, signed, start, start + signing.end(), part, "signing")
@@ -130,3 +144,15 @@ def _part(before: str) -> str | None:
 
 def _plus_days(iso: str | None, days: int) -> str | None:
     return (dt.date.fromisoformat(iso) + dt.timedelta(days=days)).isoformat() if iso else None
+
+
+def _plus_months(iso: str | None, months: int) -> str | None:
+    """For "sau 6 tháng kể từ ngày ký": the same day of the month that many months on (the month's last day when it
+    has no such day), as a period in months is counted (Bộ luật Dân sự 2015, Điều 148)."""
+    if not iso:
+        return None
+    day = dt.date.fromisoformat(iso)
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last)).isoformat()

@@ -1,7 +1,9 @@
 """Paged sources: PDF (text layer, OCR for the pages without one) and images of pages (.png .jpg .tif).
 
 A page whose text layer is not Vietnamese text (glyphs mapped to the wrong code points, another engine's OCR
-without Vietnamese) is OCRed too, and the OCR kept where it reads as more Vietnamese than the layer.
+without Vietnamese) is OCRed too, and the OCR kept where it reads as more Vietnamese than the layer. So is a
+scanned page whose only text is a few words drawn over the scan (a site's diagonal watermark
+"www.LuatVietnam.vn", a signing stamp): the OCR is kept where it reads more Vietnamese words than the layer.
 
 A reader raises `OcrNeeded` for the pages it has no text for; the ingest coordinator OCRs them
 (ingest/parsing.py: in parallel, cached by file hash) and calls the reader again with the results.
@@ -51,8 +53,9 @@ def read_pdf(data: bytes, ocr: OcrInput | None = None) -> RawText:
             for number, page in enumerate(reader.pages, start=1):
                 text = _page_text(page)
                 layers.append(text)
-                # No text layer, or one that is not the page's words (a garbled font, another engine's OCR)
-                if (text is None or unreadable(text)) and page.get_contents() is not None:
+                # No text layer, or one that is not the page's words (a garbled font, another engine's OCR, a
+                # watermark over a scan)
+                if (text is None or unreadable(text) or _thin_over_scan(page, text)) and page.get_contents() is not None:
                     box = page.mediabox
                     requests.append(PageRequest("pdf", number, float(box.width), float(box.height)))
             title = str(reader.metadata.title) if reader.metadata and reader.metadata.title else None
@@ -109,12 +112,23 @@ def _with_ocr(
             pages.append(layer or "")
             continue
         used.append(result)
-        if layer:  # a text layer that does not read as Vietnamese: the OCR replaces it only where it reads better
+        if layer:  # a text layer that is not the page's words: the OCR replaces it only where it reads better
             read = repair_ocr_text(result.text)
-            better = result.confidence >= ocr.floor and vietnamese_share(read)[0] > vietnamese_share(layer)[0]
+            thin = _vietnamese_words(layer) < THIN_LAYER_WORDS
+            if thin:
+                # much more: a page of real text over a background image reads about as many words both ways
+                found, drawn = _vietnamese_words(read), _vietnamese_words(layer)
+                better = result.confidence >= ocr.floor and found > max(2 * drawn, drawn + 20)
+            else:
+                better = result.confidence >= ocr.floor and vietnamese_share(read)[0] > vietnamese_share(layer)[0]
             pages.append(read if better else layer)
+            what = (
+                "a few words over a scanned page (a watermark or a stamp)"
+                if thin
+                else "not Vietnamese text (a garbled font or another engine's OCR)"
+            )
             notes.append(
-                f"page {number}: its text layer is not Vietnamese text (a garbled font or another engine's OCR); "
+                f"page {number}: its text layer is {what}; "
                 + ("read by OCR instead" if better else "OCR read no better, the text layer is kept")
             )
         elif not result.blank and result.confidence < ocr.floor:
@@ -155,6 +169,45 @@ def _page_text(page) -> str | None:
         return page_with_stamps(page, text)  # numbers and dates an e-office system drew into the blanks
     except (ValueError, KeyError, TypeError, AttributeError, IndexError, ZeroDivisionError, RecursionError):
         return text
+
+
+# A text layer with fewer Vietnamese words than this over a page-sized image is not the page's text: a watermark
+# ("www.LuatVietnam.vn" drawn diagonally over every page of a scanned decree), a signing stamp, a page number.
+THIN_LAYER_WORDS = 40
+# An image at least this many pixels on its short side is a scanned page (A4 at 120 dpi is 990 × 1400); a
+# signature, seal or logo is a few hundred.
+_SCAN_SIDE = 1000
+
+
+def _thin_over_scan(page, text: str) -> bool:
+    """Whether the page is a scan whose text layer holds only a few words drawn over it."""
+    if _vietnamese_words(text) >= THIN_LAYER_WORDS:
+        return False
+    try:
+        return _has_scan_image(page.get("/Resources"), depth=0)
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError):
+        return False
+
+
+def _has_scan_image(resources, *, depth: int) -> bool:
+    """A page-sized image among the resources' XObjects, looking one level into forms (where some scanners put it)."""
+    resources = resources.get_object() if resources is not None else None
+    xobjects = resources.get("/XObject") if resources is not None else None
+    if xobjects is None or depth > 1:
+        return False
+    for ref in xobjects.get_object().values():
+        xobject = ref.get_object()
+        subtype = xobject.get("/Subtype")
+        if subtype == "/Image" and min(int(xobject.get("/Width", 0)), int(xobject.get("/Height", 0))) >= _SCAN_SIDE:
+            return True
+        if subtype == "/Form" and _has_scan_image(xobject.get("/Resources"), depth=depth + 1):
+            return True
+    return False
+
+
+def _vietnamese_words(text: str) -> int:
+    share, words = vietnamese_share(text)
+    return round(share * words)
 
 
 def _decrypts(reader) -> bool:

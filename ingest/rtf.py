@@ -2,7 +2,9 @@
 
 A small tokenizer instead of a library: Word and LibreOffice write Vietnamese as `\\u7913\\'3f` (the
 code point, then a fallback byte to skip), tables as `\\cell`/`\\row`, and everything else we do not
-index (fonts, styles, pictures, headers, field instructions) in destinations to skip. One pass over
+index (fonts, styles, pictures, headers, field instructions) in destinations to skip. Older Word files write
+Vietnamese as bytes of the Vietnamese code page in a font declared `\\fcharset163` while the document says
+`\\ansicpg1252`: a byte is read in its font's character set ("THÔNG TƯ", not "THÔNG TÝ"). One pass over
 the file, an explicit group stack (no recursion), so a hostile file costs linear time.
 """
 
@@ -32,12 +34,20 @@ _SKIPPED = frozenset(
 )
 _SYMBOLS = {b"~": "\u00a0", b"_": "\u2011", b"-": "", b"\\": "\\", b"{": "{", b"}": "}", b"\n": "\n", b"\r": "\n"}
 _CODEPAGES = {1258: "cp1258", 1252: "cp1252", 1250: "cp1250", 1251: "cp1251", 1254: "cp1254", 437: "cp437", 850: "cp850"}
+# \fcharsetN of a font -> the code page its \'hh bytes are in (RTF 1.9.1, \fcharset).
+_CHARSETS = {
+    0: "cp1252", 161: "cp1253", 162: "cp1254", 163: "cp1258", 177: "cp1255", 178: "cp1256",
+    186: "cp1257", 204: "cp1251", 222: "cp874", 238: "cp1250",
+}  # fmt: skip
+_FONT = re.compile(rb"\\f(\d{1,6})(?:\\[a-z]{1,32}-?\d{0,10} ?)*?\\fcharset(\d{1,3})")
+_BRACE = re.compile(rb"[{}]")
 
 
 @dataclass(frozen=True)
 class _Group:
     skip: bool = False
     uc: int = 1  # fallback characters that follow a \uN
+    codec: str | None = None  # the current font's code page, when the font table declares one
 
 
 @dataclass
@@ -80,10 +90,12 @@ def rtf_to_text(data: bytes) -> str:
     if not data.lstrip().startswith(b"{\\rtf"):
         raise IngestError("RTF cannot be read: the file does not start with {\\rtf")
     codec = _codec(data)
+    fonts = _font_codecs(data)
     stack = [_Group()]
     text = _Text()
     skip_fallback = 0
     pending = bytearray()  # \'hh bytes, decoded together (a multi-byte code page needs them joined)
+    pending_codec = codec
     position = 0
     while position < len(data):
         match = _TOKEN.match(data, position)
@@ -96,10 +108,14 @@ def rtf_to_text(data: bytes) -> str:
             if skip_fallback:
                 skip_fallback -= 1
             elif not group.skip:
+                if pending and pending_codec != (group.codec or codec):
+                    text.current.append(pending.decode(pending_codec, "replace"))
+                    pending.clear()
+                pending_codec = group.codec or codec
                 pending.append(int(hexbyte, 16))
             continue
         if pending:
-            text.current.append(pending.decode(codec, "replace"))
+            text.current.append(pending.decode(pending_codec, "replace"))
             pending.clear()
         if brace == b"{":
             if len(stack) >= MAX_GROUP_DEPTH:
@@ -112,7 +128,7 @@ def rtf_to_text(data: bytes) -> str:
             cut = min(skip_fallback, len(plain))
             skip_fallback -= cut
             if not group.skip and plain[cut:]:
-                text.current.append(plain[cut:].decode(codec, "replace"))
+                text.current.append(plain[cut:].decode(group.codec or codec, "replace"))
         elif symbol is not None:
             if symbol == b"*":
                 stack[-1] = replace(group, skip=True)
@@ -122,9 +138,12 @@ def rtf_to_text(data: bytes) -> str:
             if word == b"bin" and param:  # raw binary data follows: jump over it
                 position += max(0, int(param))
                 continue
+            if word == b"f" and param is not None and not group.skip:
+                stack[-1] = replace(group, codec=fonts.get(int(param)))
+                continue
             skip_fallback = _control_word(word, param, stack, text)
     if pending:
-        text.current.append(pending.decode(codec, "replace"))
+        text.current.append(pending.decode(pending_codec, "replace"))
     return _finish(text)
 
 
@@ -172,6 +191,26 @@ def _finish(text: _Text) -> str:
     if text.current:
         text.lines.append("".join(text.current))
     return "\n".join(text.lines)
+
+
+def _font_codecs(data: bytes) -> dict[int, str]:
+    """Font number -> code page, for the fonts of the font table that declare a character set we decode."""
+    start = data.find(b"\\fonttbl")
+    if start < 0:
+        return {}
+    depth, end = 1, start
+    while depth:  # to the font table's closing brace
+        brace = _BRACE.search(data, end + 1)
+        if brace is None:
+            end = len(data)
+            break
+        end = brace.start()
+        depth += 1 if data[end] == ord("{") else -1
+    fonts = {}
+    for font in _FONT.finditer(data, start, end):
+        if (codec := _CHARSETS.get(int(font.group(2)))) is not None:
+            fonts[int(font.group(1))] = codec
+    return fonts
 
 
 def _codec(data: bytes) -> str:

@@ -101,3 +101,21 @@ def test_a_font_that_prints_vietnamese_letters_as_cyrillic_code_points():
     signer = facts["signer"]
     assert (signer["name"], signer["position"], signer["mode"]) == ("Trần Sỹ Thanh", "CHỦ TỊCH", "TM.")
     assert (facts["number"]["text"], facts["date"]["text"]) == ("35/2024/QĐ-UBND", "2024-05-28")
+
+
+def test_an_entry_into_force_after_the_adoption_in_the_same_sentence():
+    """A Supreme Court judges' council resolution: "Nghị quyết này đã được Hội đồng Thẩm phán Tòa án nhân dân tối cao
+    thông qua ngày 11 tháng 01 năm 2019 và có hiệu lực thi hành kể từ ngày 15 tháng 3 năm 2019." """
+    facts = legal_facts(text_of(PROBE / "nq-01-2019-nq-hdtp-crawl.txt"))
+    assert (facts["number"]["text"], facts["date"]["text"]) == ("01/2019/NQ-HĐTP", "2019-01-11")
+    assert facts["effective"]["date"] == "2019-03-15"
+
+
+def test_an_rtf_whose_vietnamese_bytes_are_in_its_fonts_character_set():
+    """A 2010 circular saved by Word as RTF: "\\ansicpg1252" for the document, Vietnamese written as bytes of the
+    Vietnamese code page in fonts declared "\\fcharset163". Read as cp1252 it came out "THÔNG TÝ", "NÃM", "Cãn cứ"."""
+    text = text_of(PROBE / "tt-02-2010-tt-bkh-rtf-vietnamese-charset-head.rtf")
+    assert text.startswith("THÔNG TƯ\n\nCỦA BỘ KẾ HOẠCH VÀ ĐẦU TƯ SỐ 02/2010/TT-BKH\n\nNGÀY 19 THÁNG 01 NĂM 2010")
+    assert "Căn cứ Luật Đấu thầu số 61/2005/QH11 ngày 29 tháng 11 năm 2005;" in text
+    assert not any(garbled in text for garbled in ("TÝ", "NÃM", "Cãn"))
+    assert legal_facts(text)["type"] == "Thông tư"

@@ -1,8 +1,9 @@
 """PDF pages whose text layer is not the page's words are read by OCR (ingest/paged.py, vntext/readability.py).
 
 Real pages (tests/data/legal/probe/SOURCES.md): a provincial department's signed letter whose font maps its
-glyphs to the wrong code points ("6Ӣ CÔNG 7+ѬѪ1*" for "SỞ CÔNG THƯƠNG"), and an English page (Lorem ipsum)
-that must keep its text layer because OCR reads it no better.
+glyphs to the wrong code points ("6Ӣ CÔNG 7+ѬѪ1*" for "SỞ CÔNG THƯƠNG"), an English page (Lorem ipsum)
+that must keep its text layer because OCR reads it no better, and a scanned decree whose only text layer is a
+site's watermark ("www.LuatVietnam.vn").
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from vntext.readability import unreadable, vietnamese_share
 PROBE = Path(__file__).parent / "data" / "legal" / "probe"
 GARBLED = PROBE / "cv-3036-sct-cn-2026-lao-cai-garbled-font-p1.pdf"
 ENGLISH = PROBE / "lorem-ipsum-english-p1.pdf"
+WATERMARKED = PROBE / "nd-01-2010-nd-cp-watermark-scan-p1.pdf"
 
 
 def _requested(path: Path) -> list[int]:
@@ -78,3 +80,30 @@ def test_a_garbled_letter_ingested_reads_its_number_and_date_by_ocr(tmp_path):
     assert legal["type"] == "Công văn"
     assert document.metadata["ocr"]["pages"][0]["page"] == 1
     assert "Sở Công Thương nhận được Giấy mời" in document.text
+
+
+def test_a_scanned_page_whose_only_text_is_a_watermark_is_sent_to_ocr():
+    assert _requested(WATERMARKED) == [1]
+
+
+def test_the_ocr_replaces_a_watermark_only_where_it_reads_many_more_words():
+    """A page of real text over a background image reads about as many words by OCR as in its layer: kept."""
+    page_text = "NGHỊ ĐỊNH về chào bán cổ phần riêng lẻ. " + "Căn cứ Luật Tổ chức Chính phủ ngày 25 tháng 12 năm 2001; " * 3
+    page = OcrPage(page=1, text=page_text, confidence=80, low_share=0.1, words=40, seconds=1)
+    read = read_pdf(WATERMARKED.read_bytes(), OcrInput({1: page}))
+    assert read.text.startswith("NGHỊ ĐỊNH") and "LuatVietnam" not in read.text
+    assert any("a few words over a scanned page" in note and "read by OCR instead" in note for note in read.notes)
+    few = OcrPage(page=1, text="Luật Việt Nam", confidence=80, low_share=0.1, words=3, seconds=1)
+    assert "www.LuatVietnam.vn" in read_pdf(WATERMARKED.read_bytes(), OcrInput({1: few})).text
+
+
+@pytest.mark.slow
+def test_a_watermarked_scan_ingested_reads_its_header_by_ocr(tmp_path):
+    require_ocr_tools()
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(WATERMARKED, folder / WATERMARKED.name)
+    report, documents = ingest(folder, tmp_path / "data")
+    assert report.count("added") == 1, [(o.path, o.reason) for o in report.failed]
+    legal = documents[WATERMARKED.name].metadata["legal"]
+    assert (legal["number"]["text"], legal["type"], legal["date"]["text"]) == ("01/2010/NĐ-CP", "Nghị định", "2010-01-04")

@@ -62,10 +62,12 @@ _DIACRITIC_FORMS = {
     "DU": "ĐU",
     "BTVQH": "BTVQH",
 }
-# One letter split off by PDF text extraction ("N Đ-CP", "Q Đ-TTg"); a hyphen or slash at a line end
-# ("39/2010/NĐ-\nCP", "38/2021/\nTT-BGDĐT") or before a stray space ("31/2015/TT- BYT").
+# One letter split off by PDF text extraction ("N Đ-CP", "Q Đ-TTg", and inside an issuer, "TT-BL ĐTBXH": a Công
+# báo text layer spaces the glyph Đ off); a hyphen or slash at a line end ("39/2010/NĐ-\nCP", "38/2021/\nTT-BGDĐT")
+# or before a stray space ("31/2015/TT- BYT").
 _CODE = r"[A-ZĐ](?: (?=Đ))?[A-Za-zĐđ]*\d*"
-_ISSUER = r"[A-ZĐ][A-Za-zĐđ0-9]*(?:-\s?(?=[A-ZĐ])[A-ZĐ][A-Za-zĐđ0-9]*)*"
+_ISSUER_PART = r"[A-ZĐ](?:[A-Za-zĐđ0-9]|[ ](?=Đ[A-ZĐ]))*"
+_ISSUER = rf"{_ISSUER_PART}(?:-\s?(?=[A-ZĐ]){_ISSUER_PART})*"
 # A numeral may carry a dotted ordinal ("66.7/2025/NQ-CP": resolutions issued in a series).
 STATE_NUMBER = (
     rf"(?P<num>\d{{1,5}}(?:\.\d{{1,2}})?[a-z]?)[ \t]{{0,4}}(?:/\s?(?P<year>(?:19|20)\d\d))?\s?/\s?(?P<code>{_CODE})"
@@ -138,6 +140,8 @@ def parse_document_number(text: str) -> DocumentNumber | None:
     ('15', 'Nghị quyết', 'TW')
     >>> n = parse_document_number("35/2023/UBTVQH15"); (n.type_code, n.issuer_code)
     (None, 'UBTVQH15')
+    >>> parse_document_number("23/2020/TT-BL ĐTBXH").canonical
+    '23/2020/TT-BLĐTBXH'
     >>> n = parse_document_number("66.7/2025/NQ-CP"); (n.number, n.type_name, n.key)
     ('66.7', 'Nghị quyết', '66.7/2025/NQ-CP')
     """
