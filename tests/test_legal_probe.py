@@ -119,3 +119,11 @@ def test_an_rtf_whose_vietnamese_bytes_are_in_its_fonts_character_set():
     assert "Căn cứ Luật Đấu thầu số 61/2005/QH11 ngày 29 tháng 11 năm 2005;" in text
     assert not any(garbled in text for garbled in ("TÝ", "NÃM", "Cãn"))
     assert legal_facts(text)["type"] == "Thông tư"
+
+
+def test_capitals_of_a_converted_tcvn3_document_read_as_capitals():
+    """A 1945 decree converted from TCVN3, whose headings were typed in an upper-case font: "SắC LệNH", "CủA CHủ
+    TịCH", "CộNG HOà" in the file."""
+    text = text_of(PROBE / "sl-04-1945-tcvn3-capitals.doc")
+    assert text.startswith("SẮC LỆNH\n\nCỦA CHỦ TỊCH CHÍNH PHỦ LÂM THỜI Số 4 NGÀY 4 THÁNG 9 NĂM 1945")
+    assert "VIỆT NAM DÂN CHỦ CỘNG HÒA" in text and "Chiểu theo lời đề nghị của Nội vụ Bộ trưởng;" in text

@@ -52,6 +52,8 @@ def normalize_text(text: str) -> str:
     'Thông tư số 06/2022/TT-BTC'
     >>> normalize_text("Căn c\\u04ed Lu\\u04b1t; Tr\\u04abn S\\u04fb Thanh")  # a font's Vietnamese letters in Cyrillic
     'Căn cứ Luật; Trần Sỹ Thanh'
+    >>> normalize_text("SắC LệNH CủA CHủ TịCH CộNG HOà; Uỷ ban")  # TCVN3 capitals typed in an upper-case font, converted
+    'SẮC LỆNH CỦA CHỦ TỊCH CỘNG HÒA; Ủy ban'
     >>> normalize_text("\\u0300 số 5\\u0301")
     'số 5'
     """
@@ -59,11 +61,22 @@ def normalize_text(text: str) -> str:
     text = _INVISIBLE.sub("", text).translate(_LOOKALIKES)
     if _CYRILLIC.search(text):  # rare: the word-by-word pass only then
         text = _TOKEN.sub(_latin_lookalikes, text)
-    text = normalize_tone_marks(_ORPHAN_MARKS.sub("", unicodedata.normalize("NFD", text)))
+    text = unicodedata.normalize("NFC", _ORPHAN_MARKS.sub("", unicodedata.normalize("NFD", text)))
+    text = normalize_tone_marks(_CAPS_FONT_WORD.sub(lambda m: m.group(0).upper(), text))  # "HOà" before "Hòa"
     lines = [_HORIZONTAL_SPACE.sub(" ", line).strip() for line in text.split("\n")]
     text = "\n".join(lines)
     return _MANY_BLANK_LINES.sub("\n\n", text).strip("\n")
 
+
+# Capitals of a TCVN3 document came from an upper-case font (.VnTimeH) that draws lower-case codes as capitals;
+# converted to Unicode, a heading reads "SắC LệNH CủA CHủ TịCH". A word with two capitals, a lower-case accented
+# letter and no lower-case ASCII letter is such a heading ("Uỷ", "Văn", "ĐảngX" are not).
+_VIETNAMESE_LOWER = "àáâãèéêìíòóôõùúýăđĩũơư" + "".join(chr(c) for c in range(0x1EA1, 0x1EFA, 2))
+_VIETNAMESE_UPPER = "A-Z" + _VIETNAMESE_LOWER.upper()
+_CAPS_FONT_WORD = re.compile(
+    rf"(?<!\w)(?=[{_VIETNAMESE_UPPER}]*[{_VIETNAMESE_LOWER}])(?=(?:[{_VIETNAMESE_LOWER}]*[{_VIETNAMESE_UPPER}]){{2}})"
+    rf"[{_VIETNAMESE_UPPER}{_VIETNAMESE_LOWER}]+(?!\w)"
+)
 
 # Cyrillic letters that look Latin, typed into a Latin word by mistake ("06/2022/TT-BТС" with Cyrillic Т and С in
 # a Công báo text): only in a word that also has ASCII letters, so Cyrillic words stay as they are.
