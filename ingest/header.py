@@ -12,45 +12,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ingest.header_lines import TYPE_HEADINGS, header_lines, type_heading
 from ingest.lines import Line, joined, logical_lines, single_spaced
 from ingest.ocr_repair import numeral_digits
 from vntext.dates import NUMERIC_DATE, WORDS_DATE, parse_date
 from vntext.normalize import fold_diacritics
 from vntext.numbers import DOCUMENT_NUMBER, parse_blank_number, parse_document_number
 
-# Type headings, longest first ("BỘ LUẬT" before "LUẬT", "THÔNG TƯ LIÊN TỊCH" before "THÔNG TƯ").
-TYPE_HEADINGS = (
-    "THÔNG TƯ LIÊN TỊCH",
-    "NGHỊ QUYẾT LIÊN TỊCH",
-    "HIẾN PHÁP",
-    "BỘ LUẬT",
-    "LUẬT",
-    "PHÁP LỆNH",
-    "LỆNH",
-    "NGHỊ QUYẾT",
-    "NGHỊ ĐỊNH",
-    "QUYẾT ĐỊNH",
-    "THÔNG TƯ",
-    "CHỈ THỊ",
-    "KẾT LUẬN",
-    "KẾ HOẠCH",
-    "CHƯƠNG TRÌNH",
-    "ĐỀ ÁN",
-    "PHƯƠNG ÁN",
-    "BÁO CÁO",
-    "TỜ TRÌNH",
-    "HƯỚNG DẪN",
-    "QUY CHẾ",
-    "QUY ĐỊNH",
-    "THÔNG BÁO",
-    "CÔNG ĐIỆN",
-    "CÔNG VĂN",
-)
-_HEADINGS_BY_FOLD = {fold_diacritics(h): h for h in TYPE_HEADINGS}
-_HEADING_FOLDED = re.compile(r"^(" + "|".join(map(re.escape, _HEADINGS_BY_FOLD)) + r")(?:\s+\S.*)?$")
 _KINDS = "|".join(h.capitalize() for h in TYPE_HEADINGS)
+_TITLED_NUMBER = re.compile(rf"^(?:{_KINDS})\s+số\s*(?!\s|:)", re.IGNORECASE)
 _NUMBER_LINE = re.compile(rf"^(?:(?P<kind>{_KINDS})\s+)?[Ss]ố\s*(?::|(?=\s*\d)|(?=\s*/))\s*(?P<rest>.*)$", re.IGNORECASE)
-_PLACE_DATE = re.compile(r"(?P<place>(?:TP\.?\s?)?(?:(?:[A-ZĐ][a-zđà-ỹ]+|phố)\s?){1,5}),\s*ng[àa]y\b(?P<rest>.*)$")
+_PLACE = r"(?P<place>(?:TP\.?\s?)?(?:(?:[A-ZĐ][a-zđà-ỹ]+|phố)\s?){1,5})"
+_PLACE_DATE = re.compile(_PLACE + r",\s*ng[àa]y(?![^\W\d_])(?P<rest>.*)$")  # "Hà Nội, ngày20 tháng 01 …" too
+_PLACE_DATE_UNPUNCTUATED = re.compile(_PLACE + r"\s+ng[àa]y(?![^\W\d_])(?P<rest>.*)$")  # "Hà Nội ngày 11 tháng 4 năm 2025"
 _BLANK_DATE = re.compile(r"ng[àa]y\s*(?:[.…_]*\s*)th[áa]ng\s*(?:[.…_]*\s*)n[ăa]m\s+((?:19|20)\d\d)", re.IGNORECASE)
 # Lines of the header that are not the issuing body: motto, party name, gazette running heads, site banners.
 _NOT_ISSUER = re.compile(
@@ -63,7 +37,7 @@ _NUMBER_WORD = re.compile(r"^S[ốỐôÔoO]\b")
 _OCR_NUMERAL = re.compile(r"^[\dIlO|]*[IlO|][\dIlO|]*(?=\s*/)")
 _PREAMBLE = re.compile(
     r"^(?:Căn cứ|Thực hiện|Xét|Theo đề nghị|Trên cơ sở|Sau khi|Hội nghị|Tại phiên họp|Địa điểm|Kính gửi|Điều 1\b|Chương [IVX1]"
-    r"|Phần |QUYẾT NGHỊ|QUYẾT ĐỊNH\s*:|I\.\s|1\.\s)"
+    r"|Phần |QUYẾT NGHỊ|QUYẾT ĐỊNH\s*:|I\.\s|1\.\s|LỜI NÓI ĐẦU)"
 )
 _OF_BODY = re.compile(r"^(?:CỦA|DO)\s+[A-ZĐÀ-Ỹ ,\-]+$")
 _NO_SUBJECT = re.compile(r"^(?:Căn cứ|Điều 1\b|QUYẾT|Chương|Phần|Kính gửi)")
@@ -127,23 +101,35 @@ def parse_header(text: str) -> Header:
     ('980/KH-UBND', 'Kế hoạch', 'Nghệ An', '2025-11-18', 'Thực hiện Quyết định số 1899/QĐ-TTg', ['ỦY BAN NHÂN DÂN TỈNH NGHỆ AN'])
     """
     printed = logical_lines(text, 0, min(len(text), HEADER_WINDOW))
-    lines = _header_first(single_spaced(printed))  # a web page's empty lines part nothing
+    single = single_spaced(printed)  # a web page's empty lines part nothing
+    lines = _header_first(header_lines(text, single))
     preamble_at = next((i for i, line in enumerate(lines) if i > 3 and _PREAMBLE.match(line.text)), len(lines))
-    headings = [i for i in range(preamble_at) if _heading(lines[i]) is not None]
+    headings = [i for i in range(preamble_at) if type_heading(lines[i]) is not None]
     first_heading = headings[0] if headings else None
     number, blank_number, kind_hint, number_at = _number(lines, first_heading if first_heading is not None else preamble_at)
-    if number_at is None and first_heading is not None:  # a portal's title line above the document's own header
+    gazette = _gazette_title(lines, first_heading, None) if number_at is None and first_heading is not None else None
+    if gazette is not None:
+        number = gazette.number
+    elif number_at is None and first_heading is not None:  # a portal's title line above the document's own header
         number, blank_number, kind_hint, number_at = _number(lines, preamble_at)
     heading_at = next((i for i in headings if number_at is None or i > number_at), first_heading)
+    if gazette is None and heading_at is not None:  # a crawled page's "LUẬT CỦA QUỐC HỘI … SỐ 28/2001/QH10 VỀ …"
+        gazette = _gazette_title(lines, heading_at, number)
     limit = heading_at if heading_at is not None else preamble_at
     date, place, year = _date(lines, limit)
+    if date is None and year is None and gazette is not None:
+        date = gazette.date
     if date is None and year is None and limit < preamble_at:  # the date line extracted after the heading
         date, place, year = _date(lines, preamble_at)
+    if date is None and year is None:
+        date, place, year = _date(lines, limit, _PLACE_DATE_UNPUNCTUATED)
     if place is None and number_at is not None:  # "…/STP-VB Thành phố Hồ Chí Minh, ngdy…": a garbled date line
         garbled = re.search(r"([A-ZĐ][^,/\d]{3,40}),\s*ng\w{1,3}", lines[number_at].text)
         place = garbled.group(1).strip() if garbled else None
     issuer_blocks = _issuer_blocks(lines, number_at if number_at is not None else limit)
-    subject, end = _subject(lines, heading_at, number_at, issuer_blocks, spaced=lines is not printed)
+    if not issuer_blocks and gazette is not None and gazette.issuer is not None:
+        issuer_blocks = (gazette.issuer,)
+    subject, end = _subject(lines, heading_at, number_at, issuer_blocks, spaced=single is not printed, gazette=gazette)
     type_name = _type_name(lines, heading_at, kind_hint, number, blank_number, subject)
     source = "header" if date else None
     if date is None and year is None:
@@ -173,7 +159,7 @@ def _header_first(lines: list[Line]) -> list[Line]:
     text layer reads "QUYẾT ĐỊNH / Bãi bỏ … / Điều 1. … / ỦY BAN NHÂN DÂN / … / Số: 67/2024/QĐ-UBND / CỘNG HÒA …").
     The lines keep their spans: only the order the header is read in changes."""
     filled = [line for line in lines if not line.blank and not _RUNNING_HEAD.match(line.text)]
-    if not filled or _heading(filled[0]) is None:
+    if not filled or type_heading(filled[0]) is None:
         return lines
     motto = next((i for i, line in enumerate(lines) if i and _folded(line.text).startswith(_MOTTO)), None)
     if motto is None:
@@ -207,30 +193,21 @@ _RUNNING_HEAD = re.compile(r"^(?:(?:\d+\s+)?CÔNG BÁO\s*/|\d{1,4}$)", re.IGNORE
 
 def _in_header_block(line: Line) -> bool:
     """A line of a header block: the issuer's or the motto's capitals, the motto, the number or the date line."""
-    if line.blank or _heading(line) is not None or line.text.endswith(":"):
+    if line.blank or type_heading(line) is not None or line.text.endswith(":"):
         return False
     return (
         line.upper or _folded(line.text).startswith("doc lap") or bool(_NUMBER_LINE.match(line.text)) or _is_place_date(line.text)
     )
 
 
-def _heading(line: Line) -> tuple[str, str | None] | None:
-    """(the type heading, the rest of its line) when a line opens with one in capitals ("QUYẾT ĐỊNH",
-    "NGHI DINH" read by OCR without its marks); None otherwise."""
-    text = line.text
-    if text.endswith(":"):
-        return None  # "QUYẾT ĐỊNH:" opens the articles
-    match = _HEADING_FOLDED.match(fold_diacritics(text))
-    if match is None or not text[: match.end(1)].isupper():
-        return None
-    rest = text[match.end(1) :].strip() or None
-    return _HEADINGS_BY_FOLD[match.group(1)], rest
-
-
 def _number(lines: list[Line], limit: int) -> tuple[Field | None, str | None, str | None, int | None]:
-    """The "Số: …" line: at the start of a line, else inside one (two columns run together: "CHÍNH PHỦ Số: …")."""
-    for anywhere in (False, True):
+    """The "Số: …" line: at the start of a line, else inside one (two columns run together: "CHÍNH PHỦ Số: …"),
+    else a line that names a type and its number without a colon ("Luật số 73/2006/QH11"), which is more often
+    a portal's title above the header, or a sentence ("Nghị quyết số 130/2009/NQ-HĐND ngày …"), than the header's."""
+    for anywhere, titled in ((False, False), (True, False), (False, True)):
         for index in range(min(limit, len(lines))):
+            if titled != bool(_TITLED_NUMBER.match(lines[index].text)):
+                continue
             found = _number_on(lines, index, anywhere)
             if found is not None:
                 return (*found, index)
@@ -285,11 +262,11 @@ def _ocr_numeral(rest: str) -> str:
     return _OCR_NUMERAL.sub(lambda m: numeral_digits(m.group(0)), rest)
 
 
-def _date(lines: list[Line], limit: int) -> tuple[Field | None, str | None, int | None]:
+def _date(lines: list[Line], limit: int, pattern: re.Pattern[str] = _PLACE_DATE) -> tuple[Field | None, str | None, int | None]:
     """The "Hà Nội, ngày … tháng … năm …" line (the date may run onto the next line; the place may stand
     alone on the line before)."""
     for index, line in enumerate(lines[: limit + 1]):
-        match = _PLACE_DATE.search(line.text)
+        match = pattern.search(line.text)
         if match:
             place, rest = _place(match.group("place")), match.group("rest")
         elif re.match(r"^ng[àa]y\s+\d", line.text, re.IGNORECASE) and index and lines[index - 1].text.endswith(","):
@@ -348,23 +325,31 @@ def _dedupe(text: str) -> str:
 
 
 def _subject(
-    lines: list[Line], heading_at: int | None, number_at: int | None, issuers: tuple[Field, ...], *, spaced: bool = False
+    lines: list[Line],
+    heading_at: int | None,
+    number_at: int | None,
+    issuers: tuple[Field, ...],
+    *,
+    spaced: bool = False,
+    gazette: _Gazette | None = None,
 ) -> tuple[Field | None, int]:
     """The trích yếu: the lines after the type heading up to a blank line or the preamble (a letter's "V/v …").
 
     In a double-spaced layout (`spaced`) no blank line ends it, so a sentence opening after a complete
     title line does ("Về tăng cường …" / "Thời gian qua, …" in a directive without Căn cứ lines).
     """
-    if heading_at is None:  # a letter's "V/v …" under its number (a portal page may put 40 lines before the header)
+    if gazette is not None:  # the subject after the title's "CỦA … SỐ … NGÀY …" (or before it: "ĐẤT ĐAI SỐ 24-L/CTN …")
+        taken, start = ([gazette.subject] if gazette.subject else []), gazette.last
+    elif heading_at is None:  # a letter's "V/v …" under its number (a portal page may put 40 lines before the header)
         near = (
             range(max(0, number_at - 3), min(len(lines), number_at + 6)) if number_at is not None else range(min(40, len(lines)))
         )
-        start = next((i for i in near if re.match(r"^(?:V/v|Về việc)\b", lines[i].text, re.IGNORECASE)), None)
-        if start is None:
+        letter = next((i for i in near if re.match(r"^(?:V/v|Về việc)\b", lines[i].text, re.IGNORECASE)), None)
+        if letter is None:
             return None, lines[number_at].end if number_at is not None else 0
-        taken = [lines[start]]
+        taken, start = [lines[letter]], letter
     else:
-        _, rest = _heading(lines[heading_at]) or ("", None)
+        _, rest = type_heading(lines[heading_at]) or ("", None)
         taken = [Line(rest, lines[heading_at].start, lines[heading_at].end)] if rest else []
         start = heading_at
     issuer_keys = {_folded(block.text) for block in issuers}
@@ -375,7 +360,8 @@ def _subject(
     for index in range(start + 1, min(len(lines), start + 12)):
         line = lines[index]
         if line.blank or not line.text:
-            if taken:
+            next_text = next((later.text for later in lines[index + 1 : index + 3] if not later.blank), "")
+            if taken and (line.rule or not _wraps(taken, next_text)):
                 break
             continue
         if line.text in TYPE_HEADINGS or (_PREAMBLE.match(line.text) and (taken or _NO_SUBJECT.match(line.text))):
@@ -393,6 +379,69 @@ def _subject(
     return Field(joined(taken), taken[0].start, taken[-1].end), _past_enacting(lines, stop, taken[-1].end)
 
 
+# An old gazette's title, on the line under the type heading or after it on the same line: "CỦA CHÍNH PHỦ SỐ
+# 01/2010/NĐ-CP NGÀY 04 THÁNG 01 NĂM 2010", "SỐ13/2003/QH11 CỦA QUỐC HỘI … VỀ ĐẤT ĐAI", "ĐẤT ĐAI SỐ 24-L/CTN NGÀY
+# 14/07/1993 CỦA QUỐC HỘI". The date may stand on the next line.
+_GAZETTE = re.compile(
+    r"^(?P<lead>(?:[^\W\d_]+,?\s+){0,12}?)(?:CỦA\s+(?P<body>[^\d\[\]]+?)\s+)?SỐ\s*:?\s*(?P<number>\S+)"
+    r"(?:\s+(?P<date>NGÀY\s+(?:" + WORDS_DATE + "|" + NUMERIC_DATE + r")))?"
+    r"(?:\s+CỦA\s+(?P<body_after>[^\d\[\]]+?)(?=\s+VỀ\b|$))?(?:\s+(?P<subject>\S.*))?$",
+    re.IGNORECASE,
+)
+_GAZETTE_DATE = re.compile(r"^NGÀY\s+(?:" + WORDS_DATE + "|" + NUMERIC_DATE + r")$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Gazette:
+    """The facts of an old gazette's title; `last` is the index of its last line."""
+
+    number: Field
+    issuer: Field | None
+    date: Field | None
+    subject: Line | None  # the subject when the title's line holds it ("… VỀ DI SẢN VĂN HÓA")
+    last: int
+
+
+def _gazette_title(lines: list[Line], heading_at: int, number: Field | None) -> _Gazette | None:
+    """The gazette title under (or after) the type heading at `heading_at`; None when there is none, or when it
+    names another document than `number` (the header's own, when it has one)."""
+    heading, rest = type_heading(lines[heading_at]) or ("", None)
+    at = (
+        heading_at
+        if rest
+        else next((i for i in range(heading_at + 1, min(len(lines), heading_at + 3)) if not lines[i].blank), None)
+    )
+    if at is None:
+        return None
+    line = lines[at]
+    text = rest or line.text
+    match = _GAZETTE.match(text)
+    if match is None or not Line(text.replace(match.group("number"), ""), 0, 0).upper:
+        return None
+    lead, body = match.group("lead").strip(" ,"), match.group("body") or match.group("body_after")
+    found = DOCUMENT_NUMBER.match(match.group("number"))
+    parsed = parse_document_number(found.group(0)) if found else None
+    if parsed is None or not body or any(h in body.upper() for h in TYPE_HEADINGS):
+        return None  # "… CỦA THÔNG TƯ SỐ 35/2010/TT-BCA": a title that names another act
+    if (lead and (match.group("body") or match.group("subject"))) or (number is not None and parsed.canonical != number.text):
+        return None
+    if parsed.type_name and heading.capitalize() != parsed.type_name and number is None:
+        return None
+    date_text, last = match.group("date"), at
+    following = next((i for i in range(at + 1, min(len(lines), at + 3)) if not lines[i].blank), None)
+    if date_text is None and following is not None and _GAZETTE_DATE.match(lines[following].text):
+        date_text, last = lines[following].text, following
+    iso = parse_date(date_text) if date_text else None
+    subject = match.group("subject") or lead or None
+    return _Gazette(
+        Field(parsed.canonical, line.start, line.end),
+        Field(body.strip(), line.start, line.end, (body.strip(),)),
+        Field(iso, lines[last].start, lines[last].end) if iso else None,
+        Line(subject, line.start, line.end) if subject else None,
+        last,
+    )
+
+
 def _past_enacting(lines: list[Line], stop: int | None, end: int) -> int:
     """Where the header ends when the enacting body or office holder follows the title: after its line and the
     capitals it wraps onto ("GIÁM ĐỐC TRUNG TÂM … THÀNH PHỐ" / "HÀ NỘI"). Left in the body, that line reads as a
@@ -401,7 +450,7 @@ def _past_enacting(lines: list[Line], stop: int | None, end: int) -> int:
         return end
     end = lines[stop].end
     for line in lines[stop + 1 : stop + 3]:
-        if line.blank or not line.upper or line.text in TYPE_HEADINGS or _PREAMBLE.match(line.text) or _heading(line):
+        if line.blank or not line.upper or line.text in TYPE_HEADINGS or _PREAMBLE.match(line.text) or type_heading(line):
             break
         end = line.end
     return end
@@ -428,6 +477,14 @@ _RUNS_ON = re.compile(
 )
 
 
+def _wraps(taken: list[Line], following: str) -> bool:
+    """Whether a title goes on past the empty line after its last line: a .doc prints each line of a title as a
+    paragraph of its own ("QUY ĐỊNH VÀ HƯỚNG DẪN CHẾ ĐỘ THÔNG TIN," / "" / "BÁO CÁO VỀ CÔNG TÁC DÂN TỘC", "Về việc
+    công bố Danh mục văn bản" / "" / "quy phạm pháp luật …"); `following` is the next printed line."""
+    text = joined(taken)
+    return bool(_RUNS_ON.search(taken[-1].text)) or text.count("“") > text.count("”") or following[:1].islower()
+
+
 def _ends_subject(taken: list[Line], line: Line, issuer_keys: set[str]) -> bool:
     """A capitalized line after a mixed-case subject (or the reverse), or the enacting body repeated."""
     # A line of one or two letters ("VỀ" broken off "VIỆC …") is neither case: the lines around it decide.
@@ -444,7 +501,7 @@ def _type_name(lines, heading_at, kind_hint, number, blank_number, subject) -> s
     if number is not None and _is_consolidation(number.text):
         return CONSOLIDATED  # "04/VBHN-BNV" over the consolidated decree's own "NGHỊ ĐỊNH" heading
     if heading_at is not None:
-        return (_heading(lines[heading_at]) or ("",))[0].capitalize() or None
+        return (type_heading(lines[heading_at]) or ("",))[0].capitalize() or None
     parsed = parse_document_number(number.text) if number else (parse_blank_number(blank_number) if blank_number else None)
     if subject is not None and re.match(r"^V/v\b", subject.text, re.IGNORECASE) and not kind_hint:
         return "Công văn"  # no type heading, a "V/v" line: a letter, whatever its code reads as ("5348/CT-CS": Cục Thuế, not Chỉ thị)

@@ -6,107 +6,37 @@ one (KT.). The block is the first one after the body (annexes carry forms with b
 read from logical lines (ingest.lines) so a .docx cell, a Markdown table or PDF columns run together
 give the same facts. Traps: an e-signature stamp ("Ký bởi: …", "Người ký: Cổng Thông tin điện tử …")
 is not the signer, and a portal banner may stand between the position and the name.
+
+Crawled and converted texts flatten the whole block onto one line with whatever stood around it ("- Lưu: VT. |
+BỘ TRƯỞNG (đã ký) Trịnh Đình Dũng", "TM. CHÍNH PHỦ KT. THỦ TƯỚNG PHÓ THỦ TƯỚNG Trần Hồng Hà PHỤ LỤC I (Kèm theo …",
+"XÁC THỰC VĂN BẢN HỢP NHẤT CHỦ NHIỆM Bùi Văn Cường [1] Luật số …"): such a line is read as capitals naming a
+position (ingest.positions), then a personal name cut where the next item starts (ingest.personal_names).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ingest.lines import Line, logical_lines
-from vntext.normalize import fold_diacritics
+from ingest.personal_names import FAMILY_NAMES, NAME_WORD, RANKS, SIGNED, is_name, leading_name, personal_name
+from ingest.positions import LONE_MODE, MODE, MODES, POSITIONS, position_line, read_capitals, wrapped_position
 
-# How positions are written in running text; a signature block prints them in capitals.
-POSITIONS = (
-    "Chủ tịch Quốc hội",
-    "Phó Chủ tịch Quốc hội",
-    "Chủ tịch nước",
-    "Phó Chủ tịch nước",
-    "Thủ tướng Chính phủ",
-    "Phó Thủ tướng Chính phủ",
-    "Thủ tướng",
-    "Phó Thủ tướng",
-    "Bộ trưởng, Chủ nhiệm Văn phòng Chính phủ",
-    "Bộ trưởng",
-    "Thứ trưởng",
-    "Chủ tịch Hội đồng",
-    "Chủ tịch",
-    "Phó Chủ tịch",
-    "Tổng Bí thư",
-    "Thường trực Ban Bí thư",
-    "Bí thư",
-    "Phó Bí thư",
-    "Chủ nhiệm",
-    "Phó Chủ nhiệm",
-    "Tổng Kiểm toán",
-    "Phó Tổng Kiểm toán",
-    "Tổng Thanh tra",
-    "Phó Tổng Thanh tra",
-    "Chánh án",
-    "Phó Chánh án",
-    "Viện trưởng",
-    "Phó Viện trưởng",
-    "Thống đốc",
-    "Phó Thống đốc",
-    "Tổng Giám đốc",
-    "Phó Tổng Giám đốc",
-    "Giám đốc",
-    "Phó Giám đốc",
-    "Chánh Văn phòng",
-    "Phó Chánh Văn phòng",
-    "Chánh Thanh tra",
-    "Phó Chánh Thanh tra",
-    "Tổng cục trưởng",
-    "Phó Tổng cục trưởng",
-    "Cục trưởng",
-    "Phó Cục trưởng",
-    "Vụ trưởng",
-    "Phó Vụ trưởng",
-    "Trưởng ban",
-    "Phó Trưởng ban",
-    "Tổng Thư ký",
-    "Trưởng phòng",
-    "Phó Trưởng phòng",
-    "Hiệu trưởng",
-)
-FAMILY_NAMES = frozenset(
-    "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đào Đinh Trịnh Mai Tô Lương Chu Cao Lâm "
-    "Vương Tạ Triệu Kiều Quách Thái Trương Đoàn Hà Khúc Lưu Văn Tăng Từ Thân Mạc Lại Kim Âu Giang Nghiêm Quan Tôn Châu La "
-    "Hứa Đàm Lò Vi Hầu Lục Mẫn Phùng Doãn Chử Đồng Ninh Khổng Bế Ông Y Tòng Cù Thạch Sơn Lã Đậu Lữ Nông Phó Bạch Đàm "
-    "Hoàng Viên Diệp Mông Giáp Ma Lò Quàng Cầm Thào Sùng Vàng Hầu Mã Tống Khương Nhâm Thiều Tạ Ứng Biện Âu Đoàn".split()
-)
-# "KT. BỘ TRƯỞNG", and "KT.BỘ TRƯỞNG" typed without the space after the dot.
-_MODE = re.compile(r"^(TM|T/M|KT|K/T|TL|T/L|TUQ|T/UQ|Q)(?:\.\s*(?=[A-ZĐÀ-Ỹ])|\.?\s+(?=\S))")
-_MODES = {
-    "TM": "TM.",
-    "T/M": "TM.",
-    "KT": "KT.",
-    "K/T": "KT.",
-    "TL": "TL.",
-    "T/L": "TL.",
-    "TUQ": "TUQ.",
-    "T/UQ": "TUQ.",
-    "Q": "Q.",
-}
+__all__ = ["POSITIONS", "Signature", "parse_signature"]  # POSITIONS: graph.agencies names positions from it
 
-
-def _position_key(text: str) -> str:
-    """A position as compared: folded, lower case, without commas ("Phó Chủ tịch, Thường trực")."""
-    return fold_diacritics(text).lower().replace(",", "").strip()
-
-
-_POSITION_WORDS = tuple(sorted((_position_key(p) for p in POSITIONS), key=len, reverse=True))
-_POSITION_CAPITALS = {_position_key(p): p.upper() for p in POSITIONS}
-_LOST_FIRST_LETTER = {w[1:]: w for w in _POSITION_WORDS if " " in w}
-_NAME_WORD = r"[A-ZĐÀ-Ỹ][a-zđà-ỹ]+"
-_NAME = re.compile(rf"^({_NAME_WORD}(?:\s{_NAME_WORD}){{1,4}})$")
-_TRAILING_NAME = re.compile(rf"(?:^|[.,;:]\s|\s)({_NAME_WORD}(?:\s{_NAME_WORD}){{1,3}})$")
+_TRAILING_NAME = re.compile(rf"(?:^|[.,;:]\s|\s)({NAME_WORD}(?:\s{NAME_WORD}){{1,3}})$")
 _TRAILING_CAPITALS = re.compile(r"(?:^|\s)((?:[A-ZĐÀ-Ỹ]{1,7}\s?){2,6})$")
 _SKIP = re.compile(
-    r"^(?:-|\+|•|Nơi nhận|Ký bởi|Người ký|Email|Cơ quan:|Thời gian ký|Trang chủ|http|\[|\(|Đã ký|Lưu|CÔNG BÁO|\d+$|\d+\s+CÔNG BÁO)",
+    r"^(?:-|\+|•|Nơi nhận|Ký bởi|Người ký|Email|Cơ quan:|Thời gian ký|Trang chủ|http|\[|\((?!\s*đã\s+k)|Đã ký\W*$|Lưu|CÔNG BÁO|\d+$|\d+\s+CÔNG BÁO)",
     re.IGNORECASE,
 )
-_BLOCK_END = re.compile(r"^(?:Phụ lục|PHỤ LỤC|Điều \d|Mẫu|MẪU|Chương [IVX\d]|QUY ĐỊNH|QUY CHẾ|DANH MỤC)")
+# Where a block has ended: an annex, a form, an article, the motto of the next document's header (an annex's; the
+# national name alone may be a position's end: "CHỦ TỊCH" / "NƯỚC CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM").
+_BLOCK_END = re.compile(
+    r"^(?:Phụ lục|PHỤ LỤC|_?Điều \d|Mẫu|MẪU|Chương [IVX\d]|Mục \d|QUY ĐỊNH|QUY CHẾ|DANH MỤC|Độc lập\s*[-–]\s*Tự do"
+    r"|\((?:Ban hành )?[Kk]èm theo)"
+)
 BLOCK_SEARCH = 40  # logical lines between the position and the name (a recipients list may stand between)
 
 
@@ -135,7 +65,7 @@ def parse_signature(text: str, body_start: int = 0) -> Signature | None:
     """
     lines = [piece for line in logical_lines(text, body_start) for piece in _split(line)]
     for index, line in enumerate(lines):
-        if not (_MODE.match(line.text) or _position_line(line.text)):
+        if not (MODE.match(line.text) or position_line(line.text) or _flattened(line.text)):
             continue
         block = _block(text, lines, index)
         if block is not None:
@@ -144,10 +74,11 @@ def parse_signature(text: str, body_start: int = 0) -> Signature | None:
 
 
 def _name_marked_signed(text: str, lines: list[Line]) -> Signature | None:
-    """A name over "(Đã ký)" with no position printed: how text collections end a law whose signature block
-    they kept only in part ("… thông qua ngày 17 tháng 6 năm 2003." / "Nguyễn Văn An" / "(Đã ký)")."""
-    mark = next((i for i in range(len(lines) - 1, 0, -1) if not lines[i].blank and _SIGNED_MARK.match(lines[i].text)), None)
-    before = _previous_filled(lines, mark) if mark is not None else None
+    """A name over "(Đã ký)" or before it with no position printed: how text collections end a law whose signature
+    block they kept only in part ("… thông qua ngày 17 tháng 6 năm 2003." / "Nguyễn Văn An" / "(Đã ký)", or
+    "Nguyễn Văn An (Đã ký)" on one line)."""
+    mark = next((i for i in range(len(lines) - 1, 0, -1) if not lines[i].blank and _SIGNED_MARK.search(lines[i].text)), None)
+    before = mark if mark is None or not _SIGNED_MARK.match(lines[mark].text) else _previous_filled(lines, mark)
     person = personal_name(lines[before].text) if before is not None else None
     if person is None or before is None:
         return None
@@ -158,15 +89,15 @@ def _previous_filled(lines: list[Line], index: int) -> int | None:
     return next((i for i in range(index - 1, -1, -1) if not lines[i].blank and lines[i].text), None)
 
 
-_SIGNED_MARK = re.compile(r"^\(?\s*[Đđ]ã\s+ký\s*\)?$")
+_SIGNED_MARK = re.compile(rf"(?:^|\s){SIGNED}$")
 
 
 def _split(line: Line) -> list[Line]:
     """A line with a trailing capitalized position or a trailing name (two columns run together) in two."""
-    if line.blank or _MODE.match(line.text) or line.upper:
+    if line.blank or MODE.match(line.text) or line.upper or _flattened(line.text):
         return [line]
     listed = line.text.startswith(("-", "+", "•"))  # a recipient ("- UBND tỉnh Hà Tĩnh") is no signer
-    for pattern, check in ((_TRAILING_CAPITALS, _position_line), (_TRAILING_NAME, _is_name)):
+    for pattern, check in ((_TRAILING_CAPITALS, position_line), (_TRAILING_NAME, is_name)):
         match = pattern.search(line.text)
         # A recipient's line ends with "." or ";" before a name run onto it from the signature column
         # ("- Các BQL dự án ĐTXD tỉnh, Khu vực; Nguyễn Thế Phước"); one without ("- UBND tỉnh Hà Tĩnh") is no signer.
@@ -185,7 +116,7 @@ def _block(source: str, lines: list[Line], index: int) -> Signature | None:
     columns were run together; a later mode line resets the position ("TM. …" / "KT. CHỦ TỊCH" /
     "PHÓ CHỦ TỊCH").
     """
-    mode, position, last_block_line = None, None, index
+    mode, position, last_block_line = _mode_above(lines, index), None, index
     for cursor in range(index, min(len(lines), index + BLOCK_SEARCH)):
         line = lines[cursor]
         text = line.text
@@ -193,7 +124,7 @@ def _block(source: str, lines: list[Line], index: int) -> Signature | None:
             continue
         if _BLOCK_END.match(text):
             break
-        found = _mode_and_position(text) if (_MODE.match(text) or line.upper or cursor == index) else None
+        found = _mode_and_position(text) if (MODE.match(text) or line.upper or cursor == index or _flattened(text)) else None
         if found is not None:
             line_mode, line_position, name = found
             mode = line_mode or mode
@@ -205,7 +136,7 @@ def _block(source: str, lines: list[Line], index: int) -> Signature | None:
         if _SKIP.match(text):
             continue
         wrapped = line.upper and cursor == _next_filled(lines, last_block_line)
-        if wrapped and position is not None and (longer := _wrapped_position(position, text)) is not None:
+        if wrapped and position is not None and (longer := wrapped_position(position, text)) is not None:
             position, last_block_line = longer, cursor
             continue
         if line.upper:
@@ -226,115 +157,75 @@ def _block(source: str, lines: list[Line], index: int) -> Signature | None:
     return None
 
 
+def _mode_above(lines: list[Line], index: int) -> str | None:
+    """The mode printed on a line of its own over the block's first line ("KT." / "TỔNG CỤC TRƯỞNG PHÓ TỔNG CỤC
+    TRƯỞNG Vũ Ngọc Anh"), or None."""
+    before = _previous_filled(lines, index)
+    alone = LONE_MODE.match(lines[before].text) if before is not None else None
+    return MODES[alone.group(1)] if alone else None
+
+
 def _next_filled(lines: list[Line], index: int) -> int:
     """The index of the first non-blank line after `index`."""
     return next((i for i in range(index + 1, len(lines)) if not lines[i].blank and lines[i].text), len(lines))
 
 
-def _wrapped_position(position: str, text: str) -> str | None:
-    """The position run onto the next line ("CHỦ TỊCH" / "NƯỚC CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"): the two
-    lines joined when they name a longer position than the first line alone, else None."""
-    joined = f"{position} {text}"
-    folded, alone = _position_key(joined), _position_key(position)
-    longest = next((w for w in _POSITION_WORDS if folded == w or folded.startswith(w + " ")), None)
-    return joined if longest is not None and len(longest) > len(alone) else None
-
-
 def _mode_and_position(text: str) -> tuple[str | None, str | None, tuple[str, int, int] | None] | None:
-    """(mode, position, name) of a block line such as "KT. CHỦ TỊCH PHÓ CHỦ TỊCH Nguyễn Thành Sinh"; None if not one."""
-    mode = None
-    match = _MODE.match(text)
-    if match:
-        mode = _MODES[match.group(1)]
-        text = text[match.end() :]
-    name_match = re.search(rf"\s({_NAME_WORD}(?:\s{_NAME_WORD}){{1,4}})$", text)
-    name = None
-    if name_match and _is_name(name_match.group(1)):
-        name = (name_match.group(1), 0, 0)
-        text = _RANK_TAIL.sub("", text[: name_match.start()])  # "THỨ TRƯỞNG Thượng tướng Nguyễn Văn Hiền" (one cell)
+    """(mode, position, name) of a block line such as "KT. CHỦ TỊCH PHÓ CHỦ TỊCH Nguyễn Thành Sinh" or "TM. CHÍNH PHỦ
+    KT."; None if not one."""
+    flat = _flattened(text)
+    if flat is not None:
+        return flat
     capitals = text.strip()
-    if capitals and not re.fullmatch(r"[A-ZĐÀ-Ỹ ,.\-–]+", capitals):
+    if not re.fullmatch(r"[A-ZĐÀ-Ỹ ,.\-–/&]+", capitals):
         return None
-    position = _last_position(capitals)
-    if mode is None and position is None:
-        return None
-    return mode, position, name
+    read = read_capitals(capitals)
+    return None if read is None else (*read, None)
 
 
-def _last_position(capitals: str) -> str | None:
-    """The position at the end of capitals: "CHỦ TỊCH PHÓ CHỦ TỊCH" -> "PHÓ CHỦ TỊCH"; "BỘ TRƯỞNG BỘ TÀI CHÍNH" whole."""
-    folded = _position_key(capitals)
-    for words in _POSITION_WORDS:
-        if folded.endswith(words) and (len(folded) == len(words) or folded[-len(words) - 1] == " "):
-            return capitals.strip()[len(capitals.strip()) - len(words) :].strip()
-    if _position_line(capitals) and _position_start(folded) == 0:
-        return capitals.strip()
-    return _restored_position(capitals)
+# The start of a name after the capitals of a flattened block, and what may stand between them ("(đã ký)",
+# "Đại tướng", "[daky]").
+_FAMILY_START = re.compile(r"(?<!\S)(?:" + "|".join(sorted(FAMILY_NAMES, key=len, reverse=True)) + r") (?=[A-ZĐÀ-Ỹ])")
+_BETWEEN = re.compile(rf"(?:\s+(?:{SIGNED}|{RANKS}|\[[^\]\n]{{1,12}}\]))*\s*$", re.IGNORECASE)  # "THƯỢNG TƯỚNG" too
 
 
-def _restored_position(capitals: str) -> str | None:
-    """A position whose first letter OCR lost (a stamp or the margin over it: "HỦ TỊCH" for "CHỦ TỊCH"), restored;
-    None for anything else. Only a whole line of two or more words is read so: no other capitals fold to that."""
-    folded = _position_key(capitals)
-    whole = _LOST_FIRST_LETTER.get(folded)
-    return _POSITION_CAPITALS[whole] if whole else None
+@lru_cache(maxsize=4096)
+def _flattened(text: str) -> tuple[str | None, str, tuple[str, int, int]] | None:
+    """(mode, position, name) of a whole block run onto one line with what stood around it: "TM. CHÍNH PHỦ KT. THỦ
+    TƯỚNG PHÓ THỦ TƯỚNG Trần Hồng Hà PHỤ LỤC I (Kèm theo …", "BỘ TRƯỞNG (đã ký) Trịnh Đình Dũng", "Epas: 180408 CHỦ
+    TỊCH QUỐC HỘI Vương Đình Huệ"; None unless capitals that name a position stand right before the name.
 
-
-def _position_start(folded: str) -> int | None:
-    for words in _POSITION_WORDS:
-        if folded == words or folded.startswith(words + " "):
-            return 0
-    return None
-
-
-def _position_line(text: str) -> bool:
-    """A capitalized line that names a position ("PHÓ CHỦ TỊCH", "BỘ TRƯỞNG BỘ TÀI CHÍNH")."""
-    if not re.fullmatch(r"[A-ZĐÀ-Ỹ ,.\-–]+", text.strip()) or len(text) > 80:
-        return False
-    folded = _position_key(text)
-    named = any(folded == w or folded.startswith(w + " ") or folded.endswith(" " + w) for w in _POSITION_WORDS)
-    return named or _restored_position(text) is not None
-
-
-_RANKS = r"(?:(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy)|(?:GS|PGS|TS|ThS|BS|CKII|KS|LS)\.?(?:\s*(?:TS|BS|CKII)\.?)*|Nhà\s+giáo\s+nhân\s+dân)"
-_RANK = re.compile(rf"^{_RANKS}\s+")
-_RANK_TAIL = re.compile(rf"\s+{_RANKS}\s*$")  # the rank a signer's name follows on the position's line
-_AFTER_NAME = re.compile(r"\s*(?:\(.*\)|\[.*\]|đã ký|Đã ký)\s*$")
-# What is left of a signing placeholder before the name ("[daky]Phạm Thị Thanh Trà", its tail "y]Phạm …").
-_BEFORE_NAME = re.compile(r"^(?:\[[^\]]*\]|[^\s\[\]]{1,6}\])\s*")
-
-
-def personal_name(text: str, *, near: bool = False) -> str | None:
-    """The signer's name on a line, without a rank or degree before it ("Đại tướng Tô Lâm", "PGS.TS. Nguyễn
-    Thanh Long") or a note after it ("(đã ký)"); of two names side by side (a joint circular), the first.
-
-    >>> personal_name("Đại tướng Tô Lâm"), personal_name("Nguyễn Văn Hùng Trần Thị Lan"), personal_name("Nơi nhận")
-    ('Tô Lâm', 'Nguyễn Văn Hùng', None)
+    >>> _flattened("XÁC THỰC VĂN BẢN HỢP NHẤT CHỦ NHIỆM Bùi Văn Cường [1] Luật số 03/2022/QH15")
+    (None, 'CHỦ NHIỆM', ('Bùi Văn Cường', 36, 49))
     """
-    text = _AFTER_NAME.sub("", _RANK.sub("", _BEFORE_NAME.sub("", text.strip()))).strip()
-    if _is_name(text, near=near):
-        return text
-    words = text.split()
-    for cut in range(2, len(words) - 1):  # "Nguyễn Văn Hùng Trần Thị Lan": two signers in one line
-        if words[cut] in FAMILY_NAMES and _is_name(" ".join(words[:cut])) and _is_name(" ".join(words[cut:])):
-            return " ".join(words[:cut])
+    for start in _FAMILY_START.finditer(text):
+        before = text[max(0, start.start() - 300) : start.start()]
+        between = _BETWEEN.search(before)  # matches, if only at the end
+        capitals = _capitals_before(before[: between.start() if between else len(before)])
+        read = read_capitals(capitals, anywhere=True) if capitals else None
+        if read and read[1] and (name := leading_name(text, start.start())):
+            return read[0], read[1], (name[0], name[1], name[1] + len(name[0]))
     return None
 
 
-def _is_name(text: str, *, near: bool = False) -> bool:
-    """A Vietnamese personal name: two to five capitalized words, the first a family name (any, right under the position)."""
-    match = _NAME.match(text.strip())
-    if not match:
-        return False
-    first = text.split()[0]
-    return first in FAMILY_NAMES or near
+def _capitals_before(text: str) -> str:
+    """The words in capitals `text` ends with, from the first that has a letter ("Epas: 180408 CHỦ TỊCH QUỐC HỘI" ->
+    "CHỦ TỊCH QUỐC HỘI"; "- Lưu: VT. KT. BỘ TRƯỞNG" -> "VT. KT. BỘ TRƯỞNG")."""
+    words = text.split()
+    kept = len(words)
+    while kept and all(c.isupper() for c in words[kept - 1] if c.isalpha()):
+        kept -= 1
+    run = words[kept:]
+    while run and not any(c.isalpha() for c in run[0]):
+        run.pop(0)
+    return " ".join(run)
 
 
 def _is_capitalized_name(text: str) -> bool:
     """A name in capitals under the position ("NGUYỄN VĂN A"): two to five words, the first a family name."""
     words = text.split()
     return (
-        2 <= len(words) <= 5 and words[0].title() in FAMILY_NAMES and not _position_line(text) and text.replace(" ", "").isalpha()
+        2 <= len(words) <= 5 and words[0].title() in FAMILY_NAMES and not position_line(text) and text.replace(" ", "").isalpha()
     )
 
 
