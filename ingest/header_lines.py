@@ -72,14 +72,20 @@ _ONSET = re.compile(r"(?:NGH|NG|NH|CH|GH|KH|PH|TH|TR|[BCDĐGHKLMNPQRSTVX])$")
 _FINALS = ("", "C", "CH", "M", "N", "NG", "NH", "P", "T")
 
 
+# The registry stamp an office puts on a document it receives ("CÔNG VĂN ĐẾN / Số: … / Ngày: …"), read by OCR
+# from a scan beside the header: not the document's type.
+_RECEIPT_STAMP = re.compile(r"^cong van (?:den|di)\b")
+
+
 def type_heading(line: Line) -> tuple[str, str | None] | None:
     """(the type heading, the rest of its line) when a line opens with one in capitals ("QUYẾT ĐỊNH",
     "NGHI DINH" read by OCR without its marks); None otherwise."""
     text = line.text
     if text.endswith(":"):
         return None  # "QUYẾT ĐỊNH:" opens the articles
-    match = _HEADING_FOLDED.match(fold_diacritics(text))
-    if match is None or not text[: match.end(1)].isupper():
+    folded = fold_diacritics(text)
+    match = _HEADING_FOLDED.match(folded)
+    if match is None or not text[: match.end(1)].isupper() or _RECEIPT_STAMP.match(folded):
         return None
     rest = text[match.end(1) :].strip() or None
     return _HEADINGS_BY_FOLD[match.group(1)], rest

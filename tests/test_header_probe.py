@@ -123,3 +123,10 @@ def test_a_letter_stays_a_letter_whatever_its_body_cites():
     assert (facts["number"]["text"], facts["type"], facts["date"]["text"]) == ("1368/BXD-VLXD", "Công văn", "2010-07-23")
     assert [block["text"] for block in facts["issuer"]] == ["BỘ XÂY DỰNG"]
     assert facts["subject"]["text"].startswith("V/v: khảo sát, thăm dò mỏ đá xã Phú Minh")
+
+
+def test_an_office_receipt_stamp_read_by_ocr_is_not_the_type_heading():
+    """A scanned Thủ tướng decision stamped on receipt: OCR reads "CÔNG VĂN ĐẾN" (the registry stamp) beside the
+    header, above the real "QUYẾT ĐỊNH" heading it garbled ("Kính shuyếnn ham VẤN c. QUYẾT ĐỊNH")."""
+    facts = legal_facts(text_of(PROBE / "qd-56-2010-qd-ttg-ocr-receipt-stamp-head.txt"))
+    assert (facts["type"], facts["number"]["text"], facts["date"]["text"]) == ("Quyết định", "56/QĐ-TTg", "2010-01-04")
