@@ -19,7 +19,7 @@ from ingest.derived import FailureLog, ensure_schema
 from ingest.store import DocumentStore
 
 # Bump when extraction or rendering changes: cached extractions and rendered graphs are redone.
-EXTRACTION_VERSION = "5"
+EXTRACTION_VERSION = "6"
 SCHEMA_VERSION = 1
 _TABLES = ("graph_documents", "graph_extractions")
 _SCHEMA = (

@@ -20,7 +20,8 @@ _DASH = re.compile(r"^[*_\s]*[-+•]\s")
 _CONTAINER = re.compile(r"^[*_\s]*(?:Chương|Mục|Phần|CHƯƠNG|MỤC|PHẦN)\s")
 _ENDS_SENTENCE = re.compile(r"[.;:!?…][”\"*_\s]*$")
 _HANGING = re.compile(
-    r"\b(?:của|và|về|theo|tại|số|các|ngày|năm|Luật|Bộ luật|Nghị định|Nghị quyết|Quyết định|Thông tư|Bộ|Sở|Ủy ban|Hội đồng|đã|được|với|cho)$"
+    r"\b(?:của|và|về|theo|tại|số|các|ngày|năm|Luật|Bộ luật|Nghị định|Nghị quyết|Quyết định|Thông tư|Bộ|Sở|Ủy ban|Hội đồng|đã|được|với|cho"
+    r"|toàn bộ|bãi bỏ|hủy bỏ|thay thế|sửa đổi|bổ sung)$"
 )
 WRAPPED = 60  # a line at least this long that does not end a sentence was wrapped at the page width
 

@@ -848,3 +848,27 @@ def test_a_position_wrapped_onto_the_next_line(heldout2_text):
     text = heldout2_text("quyet_dinh_758_2024_qd_ctn.html")
     signature = parse_signature(text, parse_header(text).end)
     assert (signature.name, signature.position) == ("Tô Lâm", "CHỦ TỊCH NƯỚC")
+
+
+@pytest.fixture(scope="module")
+def sixth_round_library(tmp_path_factory):
+    """Real development documents whose relations the sixth round's classes had lost."""
+    names = ("qd-1597-qd-ttpvhcc-2025-ha-noi.md", "qd-87-2025-qd-ubnd-lai-chau.md", "tt-36-2021-tt-bldtbxh-congbao.pdf")
+    yield from dev_library(tmp_path_factory.mktemp("sixth-round-library"), names)
+
+
+def test_a_verb_at_a_line_end_takes_its_object_from_the_next_line(sixth_round_library):
+    """Markdown pages break the sentence after the verb: "Quyết định này bãi bỏ toàn bộ" / "Quyết định số
+    1736/QĐ-UBND ngày 27/4/2020 …"; "2. Quyết định này thay thế" / "Quyết định số 15/2014/QĐ-UBND …"."""
+    store, graph = sixth_round_library
+    repealed = {item["number"] for item in related_of(graph, store, "1597/QĐ-TTPVHCC", "repeals")}
+    assert repealed == {"1736/QĐ-UBND"}
+    replaced = {item["number"] for item in related_of(graph, store, "87/2025/QĐ-UBND", "replaces")}
+    assert "15/2014/QĐ-UBND" in replaced
+
+
+def test_a_gazette_number_whose_code_has_the_letter_d_spaced_off(sixth_round_library):
+    """Công báo print of TT 36/2021: "2. Thông tư số 23/2020/TT-BL ĐTBXH ngày 30 tháng 12 năm 2020 … hết hiệu lực"."""
+    store, graph = sixth_round_library
+    repealed = {item["number"] for item in related_of(graph, store, "36/2021/TT-BLĐTBXH", "repeals")}
+    assert "23/2020/TT-BLĐTBXH" in repealed
