@@ -360,8 +360,7 @@ def _subject(
     for index in range(start + 1, min(len(lines), start + 12)):
         line = lines[index]
         if line.blank or not line.text:
-            next_text = next((later.text for later in lines[index + 1 : index + 3] if not later.blank), "")
-            if taken and (line.rule or not _wraps(taken, next_text)):
+            if taken and (line.rule or not _wraps(taken, _next_printed(lines, index))):
                 break
             continue
         if line.text in TYPE_HEADINGS or (_PREAMBLE.match(line.text) and (taken or _NO_SUBJECT.match(line.text))):
@@ -475,6 +474,11 @@ def _opens_sentence(last: Line, line: Line) -> bool:
 _RUNS_ON = re.compile(
     r"(?:[,\-–]|\b(?:và|của|về|cho|tại|với|đối với|theo|trong|các|những|ngày|số|thuộc|giữa|trên|đến|từ|ở))$", re.IGNORECASE
 )
+
+
+def _next_printed(lines: list[Line], index: int) -> str:
+    """The text of the first printed line within two after `index` ("" if none)."""
+    return next((later.text for later in lines[index + 1 : index + 3] if not later.blank), "")
 
 
 def _wraps(taken: list[Line], following: str) -> bool:

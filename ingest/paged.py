@@ -114,10 +114,11 @@ def _with_ocr(
         used.append(result)
         if layer:  # a text layer that is not the page's words: the OCR replaces it only where it reads better
             read = repair_ocr_text(result.text)
-            thin = _vietnamese_words(layer) < THIN_LAYER_WORDS
+            drawn = _vietnamese_words(layer)
+            thin = drawn < THIN_LAYER_WORDS
             if thin:
                 # much more: a page of real text over a background image reads about as many words both ways
-                found, drawn = _vietnamese_words(read), _vietnamese_words(layer)
+                found = _vietnamese_words(read)
                 better = result.confidence >= ocr.floor and found > max(2 * drawn, drawn + 20)
             else:
                 better = result.confidence >= ocr.floor and vietnamese_share(read)[0] > vietnamese_share(layer)[0]

@@ -14,8 +14,8 @@ import re
 FAMILY_NAMES = frozenset(
     "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đào Đinh Trịnh Mai Tô Lương Chu Cao Lâm "
     "Vương Tạ Triệu Kiều Quách Thái Trương Đoàn Hà Khúc Lưu Văn Tăng Từ Thân Mạc Lại Kim Âu Giang Nghiêm Quan Tôn Châu La "
-    "Hứa Đàm Lò Vi Hầu Lục Mẫn Phùng Doãn Chử Đồng Ninh Khổng Bế Ông Y Tòng Cù Thạch Sơn Lã Đậu Lữ Nông Phó Bạch Đàm "
-    "Hoàng Viên Diệp Mông Giáp Ma Lò Quàng Cầm Thào Sùng Vàng Hầu Mã Tống Khương Nhâm Thiều Tạ Ứng Biện Âu Đoàn".split()
+    "Hứa Đàm Lò Vi Hầu Lục Mẫn Phùng Doãn Chử Đồng Ninh Khổng Bế Ông Y Tòng Cù Thạch Sơn Lã Đậu Lữ Nông Phó Bạch "
+    "Viên Diệp Mông Giáp Ma Quàng Cầm Thào Sùng Vàng Mã Tống Khương Nhâm Thiều Ứng Biện".split()
 )
 NAME_WORD = r"[A-ZĐÀ-Ỹ][a-zđà-ỹ]+"
 _NAME = re.compile(rf"^({NAME_WORD}(?:\s{NAME_WORD}){{1,4}})$")

@@ -108,15 +108,13 @@ def rtf_to_text(data: bytes) -> str:
             if skip_fallback:
                 skip_fallback -= 1
             elif not group.skip:
-                if pending and pending_codec != (group.codec or codec):
-                    text.current.append(pending.decode(pending_codec, "replace"))
-                    pending.clear()
+                if pending_codec != (group.codec or codec):
+                    _flush(pending, pending_codec, text)
                 pending_codec = group.codec or codec
                 pending.append(int(hexbyte, 16))
             continue
         if pending:
-            text.current.append(pending.decode(pending_codec, "replace"))
-            pending.clear()
+            _flush(pending, pending_codec, text)
         if brace == b"{":
             if len(stack) >= MAX_GROUP_DEPTH:
                 raise IngestError(f"RTF refused: groups nested more than {MAX_GROUP_DEPTH} deep")
@@ -142,9 +140,15 @@ def rtf_to_text(data: bytes) -> str:
                 stack[-1] = replace(group, codec=fonts.get(int(param)))
                 continue
             skip_fallback = _control_word(word, param, stack, text)
-    if pending:
-        text.current.append(pending.decode(pending_codec, "replace"))
+    _flush(pending, pending_codec, text)
     return _finish(text)
+
+
+def _flush(pending: bytearray, codec: str, text: _Text) -> None:
+    """Decode the \\'hh bytes gathered so far (in the code page they were written in) into the text."""
+    if pending:
+        text.current.append(pending.decode(codec, "replace"))
+        pending.clear()
 
 
 def _control_word(word: bytes, param: bytes | None, stack: list[_Group], text: _Text) -> int:
