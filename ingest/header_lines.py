@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from ingest.lines import Line
-from vntext.normalize import fold_diacritics
+from vntext.normalize import fold_diacritics, has_vietnamese_diacritics
 
 # Type headings, longest first ("BỘ LUẬT" before "LUẬT", "THÔNG TƯ LIÊN TỊCH" before "THÔNG TƯ").
 TYPE_HEADINGS = (
@@ -46,6 +46,9 @@ TYPE_HEADINGS = (
 )
 _HEADINGS_BY_FOLD = {fold_diacritics(h): h for h in TYPE_HEADINGS}
 _HEADING_FOLDED = re.compile(r"^(" + "|".join(map(re.escape, _HEADINGS_BY_FOLD)) + r")(?:\s+\S.*)?$")
+# The registry stamp an office puts on a document it receives ("CÔNG VĂN ĐẾN / Số: … / Ngày: …"), read by OCR
+# from a scan beside the header: not the document's type.
+_RECEIPT_STAMP = re.compile(r"^cong van (?:den|di)\b")
 _HEADING_WORDS = "|".join(r"\s+".join(map(re.escape, h.split())) for h in TYPE_HEADINGS)
 # A rule drawn inside a cell, between its lines ("CHÍNH PHỦ ------- Số: …", "Hạnh phúc ----- Hà Nội, ngày …"):
 # dashes, not underscores or dots, which stand for a blank numeral or day ("Số: ____/QĐ-UBND").
@@ -70,11 +73,6 @@ _WORD = re.compile(r"\S+")
 _VOWELS = "aeiouy"  # as fold_diacritics writes them
 _ONSET = re.compile(r"(?:NGH|NG|NH|CH|GH|KH|PH|TH|TR|[BCDĐGHKLMNPQRSTVX])$")
 _FINALS = ("", "C", "CH", "M", "N", "NG", "NH", "P", "T")
-
-
-# The registry stamp an office puts on a document it receives ("CÔNG VĂN ĐẾN / Số: … / Ngày: …"), read by OCR
-# from a scan beside the header: not the document's type.
-_RECEIPT_STAMP = re.compile(r"^cong van (?:den|di)\b")
 
 
 def type_heading(line: Line) -> tuple[str, str | None] | None:
@@ -111,13 +109,15 @@ def header_lines(text: str, lines: list[Line]) -> list[Line]:
 def _rejoined(text: str, lines: list[Line]) -> list[Line]:
     """The lines with "… QUỐC HỘI NƯỚC" / "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM …" put back together: ingest.lines
     reads the motto there as a second column, in a crawled page's one-line title ("LUẬT CỦA QUỐC HỘI NƯỚC CỘNG HÒA
-    XÃ HỘI CHỦ NGHĨA VIỆT NAM SỐ 28/2001/QH10 VỀ DI SẢN VĂN HÓA")."""
+    XÃ HỘI CHỦ NGHĨA VIỆT NAM SỐ 28/2001/QH10 VỀ DI SẢN VĂN HÓA", "HIẾN PHÁP … NƯỚC CỘNG HÒA …"). "NHÀ NƯỚC" is
+    the State, the end of an issuer's name beside the motto ("NGÂN HÀNG NHÀ NƯỚC      CỘNG HÒA …"): two columns."""
     out: list[Line] = []
     for line in lines:
         previous = out[-1] if out else None
         if (
             previous is not None
             and previous.text.endswith(" NƯỚC")
+            and not previous.text.endswith(" NHÀ NƯỚC")
             and line.text.startswith(("CỘNG HÒA", "CỘNG HOÀ"))
             and not text[previous.end : line.start].strip()
         ):
@@ -188,7 +188,7 @@ def _glued_syllables(word: str, offset: int) -> list[int]:
         final = run[: onset.start()] if onset else run
         cut = at + len(final)
         first, second = word[last:cut], word[cut : end + 4]
-        if final in _FINALS and _marked(first) and _marked(second):
+        if final in _FINALS and has_vietnamese_diacritics(first) and has_vietnamese_diacritics(second):
             cuts.append(offset + cut)
             last = cut
     return cuts
@@ -220,10 +220,6 @@ def _title_gaps(text: str, heading_end: int, *, glued: bool) -> list[tuple[int, 
         if enacting is not None:  # the body or office holder, in capitals to the end of the title
             gaps.append((enacting.start(), enacting.end(), False))
     return gaps
-
-
-def _marked(syllable: str) -> bool:
-    return fold_diacritics(syllable) != syllable.lower()
 
 
 def _is_vowel(letter: str) -> bool:

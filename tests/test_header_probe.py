@@ -130,3 +130,11 @@ def test_an_office_receipt_stamp_read_by_ocr_is_not_the_type_heading():
     header, above the real "QUYẾT ĐỊNH" heading it garbled ("Kính shuyếnn ham VẤN c. QUYẾT ĐỊNH")."""
     facts = legal_facts(text_of(PROBE / "qd-56-2010-qd-ttg-ocr-receipt-stamp-head.txt"))
     assert (facts["type"], facts["number"]["text"], facts["date"]["text"]) == ("Quyết định", "56/QĐ-TTg", "2010-01-04")
+
+
+def test_an_issuer_ending_in_nha_nuoc_beside_the_motto_stays_apart_from_it():
+    """`pdftotext -layout` of a State Bank circular: "NGÂN HÀNG NHÀ NƯỚC      CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" on
+    one line. Only a title's "QUỐC HỘI NƯỚC CỘNG HÒA …" names the country; this is two columns."""
+    facts = legal_facts(text_of(PROBE / "tt-10-2021-tt-nhnn-pdftotext-head.txt"))
+    assert [block["text"] for block in facts["issuer"]] == ["NGÂN HÀNG NHÀ NƯỚC VIỆT NAM"]
+    assert facts["number"]["text"] == "10/2021/TT-NHNN"
