@@ -24,7 +24,7 @@ from vntext.syllables import join_split_syllables
 MAX_TITLE_CHARS = 1_000  # the longest trích yếu we hold is under 500
 
 # Bump when reading, cleaning or chunking changes: unchanged files are then processed again.
-INGEST_VERSION = "10"
+INGEST_VERSION = "11"
 
 
 def file_hash(data: bytes) -> str:
